@@ -14,5 +14,8 @@ if ! diff -r -q "$tmp/nbs.orig" "$tmp/nbs"; then
   echo "FAIL: notebooks are not clean: run 'nbdev-clean' and commit the result."; status=1; fi
 if ! diff -r -q -x __pycache__ "$tmp/wsslib.orig" "$tmp/wsslib"; then
   echo "FAIL: the library is out of sync with the notebooks: run 'nbdev-export' and commit the result."; status=1; fi
-[ $status -eq 0 ] && echo "notebooks clean; library in sync with notebooks"
+"$venv/bin/python" "$top/tools/make_readme.py" --out "$tmp/README.md" >/dev/null
+if ! diff -q "$top/README.md" "$tmp/README.md" >/dev/null; then
+  echo "FAIL: README.md is stale: run 'python tools/make_readme.py' and commit the result."; status=1; fi
+[ $status -eq 0 ] && echo "notebooks clean; library in sync with notebooks; README.md up to date"
 exit $status
