@@ -1,0 +1,105 @@
+"CLI integration tests: `wsslib synth | info | eval | demo` as a user runs them, including bad input."
+import json, shutil
+import numpy as np
+from pathlib import Path
+from PIL import Image
+import pytest
+from conftest import run_cli
+
+def _labels(d):
+    return {p.stem: np.array(Image.open(p)) for p in sorted(Path(d).glob('*.png'))}
+
+def test_help_lists_subcommands():
+    out = run_cli('--help').stdout
+    for c in ('synth', 'info', 'eval', 'demo'): assert c in out
+
+def test_info_counts_match_the_files(tiny_world, tmp_path):
+    r = run_cli('info', tiny_world, '--json', tmp_path/'info.json')
+    s = json.loads((tmp_path/'info.json').read_text())
+    assert s['splits']['train'] == 24 and s['splits']['val'] == 8
+    assert 'fold' in r.stdout.lower() and 'train' in r.stdout
+    # base + novel = all train images, for every fold, and the novel count follows the PASCAL-5i rule
+    labs = {n: set(np.unique(np.array(Image.open(tiny_world/'SegmentationClass'/f'{n}.png')))) - {0, 255}
+            for n in (tiny_world/'ImageSets/Segmentation/train.txt').read_text().split()}
+    for k in range(4):
+        nov = set(range(5*k+1, 5*k+6))
+        want = sum(bool(c & nov) for c in labs.values())
+        assert s['folds'][str(k)]['samples']['train'] == {'base': 24 - want, 'novel': want}
+
+def _independent_iou(preds, gts, n=21):
+    "Confusion by explicit counting, independent of wsslib."
+    tp = np.zeros(n); fp = np.zeros(n); fn = np.zeros(n)
+    for k in gts:
+        p, g = preds[k].astype(int), gts[k].astype(int)
+        valid = g != 255
+        for c in range(n):
+            tp[c] += np.sum((p == c) & (g == c) & valid)
+            fp[c] += np.sum((p == c) & (g != c) & valid)
+            fn[c] += np.sum((p != c) & (g == c) & valid)
+    den = tp + fp + fn
+    return [None if d == 0 else t/d for t, d in zip(tp, den)]
+
+def test_eval_matches_independent_count(tiny_world, tmp_path):
+    gt_dir = tiny_world/'SegmentationClass'
+    names = (tiny_world/'ImageSets/Segmentation/val.txt').read_text().split()
+    rng = np.random.default_rng(0)
+    pred_dir = tmp_path/'pred'; pred_dir.mkdir()
+    preds, gts = {}, {}
+    for n in names:
+        g = np.array(Image.open(gt_dir/f'{n}.png'))
+        p = np.where(rng.random(g.shape) < 0.3, rng.integers(0, 21, g.shape), np.where(g == 255, 0, g)).astype(np.uint8)
+        Image.fromarray(p).save(pred_dir/f'{n}.png'); preds[n], gts[n] = p, g
+    run_cli('eval', '--pred', pred_dir, '--gt', gt_dir, '--list', tiny_world/'ImageSets/Segmentation/val.txt',
+            '--fold', 1, '--json', tmp_path/'r.json')
+    r = json.loads((tmp_path/'r.json').read_text())
+    want = _independent_iou(preds, gts)
+    assert len(r['iou']) == 21
+    for a, b in zip(r['iou'], want):
+        assert (a is None and b is None) or abs(a - b) < 1e-12
+    present = [w for w in want if w is not None]
+    assert abs(r['miou'] - np.mean(present)) < 1e-12
+    base = [want[c] for c in [0] + [c for c in range(1, 21) if c not in range(6, 11)] if want[c] is not None]
+    novel = [want[c] for c in range(6, 11) if want[c] is not None]
+    assert abs(r['miou_base'] - np.mean(base)) < 1e-12 and abs(r['miou_novel'] - np.mean(novel)) < 1e-12
+
+def test_eval_perfect_prediction_scores_one(tiny_world, tmp_path):
+    run_cli('eval', '--pred', tiny_world/'SegmentationClass', '--gt', tiny_world/'SegmentationClass', '--json', tmp_path/'r.json')
+    assert json.loads((tmp_path/'r.json').read_text())['miou'] == 1.0
+
+@pytest.mark.parametrize('case', ['empty', 'missing', 'bad_ids', 'size', 'corrupt'])
+def test_eval_bad_input_names_the_file(tiny_world, tmp_path, case):
+    gt = tiny_world/'SegmentationClass'; pred = tmp_path/'pred'; pred.mkdir()
+    names = (tiny_world/'ImageSets/Segmentation/val.txt').read_text().split()[:3]
+    for n in names: shutil.copy(gt/f'{n}.png', pred/f'{n}.png')
+    lst = tmp_path/'list.txt'; lst.write_text('\n'.join(names) + '\n')
+    culprit = names[1]
+    if case == 'empty':
+        for p in pred.glob('*.png'): p.unlink()
+        culprit = 'pred'
+    elif case == 'missing':
+        (pred/f'{culprit}.png').unlink()
+    elif case == 'bad_ids':
+        Image.fromarray(np.full((8, 8), 42, np.uint8)).resize(Image.open(gt/f'{culprit}.png').size).save(pred/f'{culprit}.png')
+    elif case == 'size':
+        Image.fromarray(np.zeros((5, 7), np.uint8)).save(pred/f'{culprit}.png')
+    elif case == 'corrupt':
+        (pred/f'{culprit}.png').write_bytes(b'\x89PNG\r\n\x1a\n garbage')
+    r = run_cli('eval', '--pred', pred, '--gt', gt, '--list', lst, '--json', tmp_path/'r.json', check=False)
+    assert r.returncode != 0, r.stdout
+    assert culprit in r.stderr, r.stderr
+    assert 'Traceback' not in r.stderr
+    assert not (tmp_path/'r.json').exists()   # never a silent wrong number
+
+def test_info_on_missing_folder_is_a_clear_error(tmp_path):
+    r = run_cli('info', tmp_path/'nowhere', check=False)
+    assert r.returncode != 0 and 'nowhere' in r.stderr and 'Traceback' not in r.stderr
+
+def test_demo_makes_world_stats_and_figure_then_reuses(tmp_path):
+    args = ('demo', '--out', tmp_path/'run', '--data', tmp_path/'world', '--n-train', 12, '--n-val', 4, '--quiet')
+    r1 = run_cli(*args)
+    assert (tmp_path/'run'/'world.png').stat().st_size > 1000
+    assert json.loads((tmp_path/'run'/'summary.json').read_text())['splits']['train'] == 12
+    r2 = run_cli(*args)
+    assert 'already holds this world' in r2.stdout
+    r3 = run_cli('demo', '--out', tmp_path/'run', '--data', tmp_path/'world', '--n-train', 13, '--n-val', 4, '--quiet', check=False)
+    assert r3.returncode != 0 and 'different config' in r3.stderr and 'Traceback' not in r3.stderr
