@@ -23,9 +23,13 @@ error. A failed build leaves an existing site untouched.
 from __future__ import annotations
 
 import argparse, copy, html, os, re, shutil, subprocess, sys, tempfile, time, tomllib
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+
+# spawned worker processes import this module by name ('build_docs'), so its folder must be on their sys.path
+if str(Path(__file__).resolve().parent) not in sys.path: sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 ROOT = Path(__file__).resolve().parents[1]
 MARKER = '.wsslib-docs'  # written into a static build so a later build may replace the folder
@@ -170,24 +174,32 @@ def execute_notebook(path:Path, timeout:int=600, flags:tuple=(), skip_flags:tupl
     return nb
 
 
+def _execute_one(p, timeout, flags):
+    "Run one notebook (in a worker process); returns (path, notebook or None, error or None, seconds)."
+    t0 = time.perf_counter()
+    try: return p, execute_notebook(p, timeout=timeout, flags=flags), None, time.perf_counter() - t0
+    except DocsBuildError as e: return p, None, str(e), time.perf_counter() - t0
+    except Exception as e: return p, None, f'{p}: {type(e).__name__}: {e}', time.perf_counter() - t0  # cannot even be read or started
+
+
 def execute_all(paths:list, workers:int=2, timeout:int=600, flags:tuple=(), log=print) -> dict:
     "Execute notebooks, `workers` at a time; returns `{path: notebook}` or raises one error naming every failure."
+    # Each notebook runs in its own worker *process*: two nbclient kernels driven from threads of one process were seen
+    # to deadlock (an idle kernel, a client waiting forever), which a docs build in CI cannot afford.
     paths = [Path(p) for p in paths]
-    n, done, errors, res = len(paths), [0], [], {}
-    def run(p):
-        t0 = time.perf_counter()
-        try: res[p] = execute_notebook(p, timeout=timeout, flags=flags)
-        except DocsBuildError as e:
-            errors.append(str(e)); status = 'FAILED'
-        except Exception as e:  # a notebook that cannot even be read or started
-            errors.append(f'{p}: {type(e).__name__}: {e}'); status = 'FAILED'
-        else: status = 'ok'
-        done[0] += 1
-        log(f'[{done[0]}/{n}] {p.name}: {status} ({time.perf_counter()-t0:.1f} s)')
+    n, errors, res = len(paths), [], {}
     log(f'executing {n} notebook(s) with {min(workers, n) or 1} worker(s)')
-    if workers <= 1: [run(p) for p in paths]
+    def record(i, out):
+        p, nb, err, secs = out
+        if err: errors.append(err)
+        else: res[p] = nb
+        log(f'[{i}/{n}] {p.name}: {"FAILED" if err else "ok"} ({secs:.1f} s)')
+    if workers <= 1:
+        for i, p in enumerate(paths, 1): record(i, _execute_one(p, timeout, flags))
     else:
-        with ThreadPoolExecutor(workers) as ex: list(ex.map(run, paths))
+        with ProcessPoolExecutor(min(workers, n) or 1, mp_context=multiprocessing.get_context('spawn')) as ex:
+            futs = [ex.submit(_execute_one, p, timeout, flags) for p in paths]
+            for i, f in enumerate(futs, 1): record(i, f.result())
     if errors: raise DocsBuildError('notebook(s) failed:\n  ' + '\n  '.join(sorted(errors)))
     return res
 
