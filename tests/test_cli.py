@@ -95,11 +95,11 @@ def test_info_on_missing_folder_is_a_clear_error(tmp_path):
     assert r.returncode != 0 and 'nowhere' in r.stderr and 'Traceback' not in r.stderr
 
 def test_demo_makes_world_stats_and_figure_then_reuses(tmp_path):
-    args = ('demo', '--out', tmp_path/'run', '--data', tmp_path/'world', '--n-train', 12, '--n-val', 4, '--quiet')
+    args = ('demo', '--out', tmp_path/'run', '--root', tmp_path/'world', '--n-train', 12, '--n-val', 4, '--quiet')
     r1 = run_cli(*args)
     assert (tmp_path/'run'/'world.png').stat().st_size > 1000
     assert json.loads((tmp_path/'run'/'summary.json').read_text())['splits']['train'] == 12
     r2 = run_cli(*args)
     assert 'already holds this world' in r2.stdout
-    r3 = run_cli('demo', '--out', tmp_path/'run', '--data', tmp_path/'world', '--n-train', 13, '--n-val', 4, '--quiet', check=False)
+    r3 = run_cli('demo', '--out', tmp_path/'run', '--root', tmp_path/'world', '--n-train', 13, '--n-val', 4, '--quiet', check=False)
     assert r3.returncode != 0 and 'different config' in r3.stderr and 'Traceback' not in r3.stderr
