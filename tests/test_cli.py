@@ -103,3 +103,12 @@ def test_demo_makes_world_stats_and_figure_then_reuses(tmp_path):
     assert 'already holds this world' in r2.stdout
     r3 = run_cli('demo', '--out', tmp_path/'run', '--root', tmp_path/'world', '--n-train', 13, '--n-val', 4, '--quiet', check=False)
     assert r3.returncode != 0 and 'different config' in r3.stderr and 'Traceback' not in r3.stderr
+
+def test_cam_all_on_a_tiny_world(tiny_world, tmp_path):
+    r = run_cli('cam', 'all', '--root', tiny_world, '--out', tmp_path/'cam', '--epochs', 1, '--crop', 64,
+                '--scales', 1.0, '--quiet')
+    res = json.loads((tmp_path/'cam'/'cam_results.json').read_text())
+    assert 0 <= res['eval']['best_miou'] <= 1 and set(res['seconds']) >= {'train', 'infer', 'eval'}
+    assert len(list((tmp_path/'cam'/'cam').glob('*.npz'))) == 24 and 'CAM mIoU' in r.stdout
+    r2 = run_cli('cam', 'infer', '--data', 'voc', '--out', tmp_path/'cam', check=False)
+    assert r2.returncode == 2 and '--root' in r2.stderr
