@@ -112,3 +112,13 @@ def test_cam_all_on_a_tiny_world(tiny_world, tmp_path):
     assert len(list((tmp_path/'cam'/'cam').glob('*.npz'))) == 24 and 'CAM mIoU' in r.stdout
     r2 = run_cli('cam', 'infer', '--data', 'voc', '--out', tmp_path/'cam', check=False)
     assert r2.returncode == 2 and '--root' in r2.stderr
+
+def test_rrm_on_a_tiny_world_writes_results(tmp_path):
+    world = tmp_path/'w'
+    run_cli('synth', world, '--n-train', 16, '--n-val', 6, '--quiet')
+    r = run_cli('rrm', '--root', world, '--out', tmp_path/'run', '--quiet')
+    res = json.loads((tmp_path/'run'/'results.json').read_text())
+    for k in ('cam_miou', 'reliable_precision', 'reliable_coverage', 'rrm_miou', 'rrm_twostep_miou'):
+        assert 0 <= res[k] <= 1, k
+        assert k in r.stdout
+    assert res['seconds']['total'] > 0
