@@ -1,0 +1,51 @@
+"`wsslib retab` on a tiny world: results.json with every method; bad input fails with a clear error."
+import contextlib, io, json
+import pytest
+from wsslib.cam import CAMConfig, run_cam
+from wsslib.cli import main
+from wsslib.data.synth import SynthConfig, generate_world, world_names
+from wsslib.retab import METHODS
+
+FLAGS = ['--radius', '3', '--aff-epochs', '1', '--bnd-epochs', '1', '--crop', '56', '--resize-long', '56', '72', '--logt', '4', '--quiet']
+
+@pytest.fixture(scope='module')
+def world(tmp_path_factory):
+    "A 40-image world of 64 px and a quick CAM run on it."
+    d = tmp_path_factory.mktemp('retab'); wcfg = SynthConfig(seed=0, n_train=40, n_val=2, size=64, void_width=2)
+    generate_world(d/'world', wcfg, progress=False)
+    run_cam(d/'world', d/'cam', CAMConfig(epochs=2, crop=56, resize_long=(56, 72), scales=(1.0,), val_split=''), stages=('train', 'infer'), progress=False)
+    return d, world_names(wcfg)['train']
+
+def _run(args):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out): main(args)
+    return out.getvalue()
+
+def test_cli_writes_results(world):
+    d, _ = world
+    txt = _run(['retab', '--root', str(d/'world'), '--cam-dir', str(d/'cam'), '--fold', '0', '--out', str(d/'run')] + FLAGS)
+    res = json.loads((d/'run'/'results.json').read_text())
+    assert set(METHODS) <= set(res) and res['fold'] == 0
+    for k in METHODS:
+        for r in (res[k], res[k]['novel_samples']):
+            assert all(0 <= r[x] <= 1 for x in ('miou', 'miou_base', 'miou_novel')), (k, r)
+    assert {'cam', 'boundary', 'rw', 'affgt', 'retab', 'eval'} <= set(res['seconds'])
+    assert 'CAM+RETAB' in txt
+
+def _fails(args):
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), pytest.raises(SystemExit) as e: main(args)
+    assert e.value.code == 2
+    return err.getvalue()
+
+def test_fold_out_of_range(world, tmp_path):
+    d, _ = world
+    assert 'fold must be in 0..3' in _fails(['retab', '--root', str(d/'world'), '--cam-dir', str(d/'cam'), '--fold', '4', '--out', str(tmp_path/'r')] + FLAGS)
+    assert not (tmp_path/'r').exists()
+
+def test_missing_cam_file(world, tmp_path):
+    d, names = world
+    import shutil; shutil.copytree(d/'cam', tmp_path/'cam')
+    (tmp_path/'cam'/'cam'/f'{names[3]}.npz').unlink()
+    msg = _fails(['retab', '--root', str(d/'world'), '--cam-dir', str(tmp_path/'cam'), '--fold', '1', '--out', str(tmp_path/'r')] + FLAGS)
+    assert f'{names[3]}.npz' in msg and 'CAM file missing' in msg
