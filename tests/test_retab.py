@@ -4,7 +4,7 @@ import pytest
 from wsslib.cam import CAMConfig, run_cam
 from wsslib.cli import main
 from wsslib.data.synth import SynthConfig, generate_world, world_names
-from wsslib.retab import METHODS
+from wsslib.retab import BG_THRESHOLDS, METHODS
 
 FLAGS = ['--radius', '3', '--aff-epochs', '1', '--bnd-epochs', '1', '--crop', '56', '--resize-long', '56', '72', '--logt', '4', '--quiet']
 
@@ -29,7 +29,11 @@ def test_cli_writes_results(world):
     for k in METHODS:
         for r in (res[k], res[k]['novel_samples']):
             assert all(0 <= r[x] <= 1 for x in ('miou', 'miou_base', 'miou_novel')), (k, r)
-    assert {'cam', 'boundary', 'rw', 'affgt', 'retab', 'eval'} <= set(res['seconds'])
+    assert {'cam', 'boundary', 'rw', 'affgt', 'retab', 'eval', 'search_bg'} <= set(res['seconds'])
+    for k in METHODS[1:]:                                            # the walks under RETAB's "search bg" protocol
+        sb = res[k]['search_bg']
+        assert sb['threshold'] in BG_THRESHOLDS and all(0 <= sb[x] <= 1 for x in ('miou', 'miou_base', 'miou_novel')), (k, sb)
+    assert (d/'run'/'retab'/'search_bg_fold0.json').exists()
     assert 'CAM+RETAB' in txt
 
 def _fails(args):
