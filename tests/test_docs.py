@@ -168,3 +168,15 @@ def test_pre_render_fills_nbdev_staged_copy(tmp_path):
     assert 'shown without its code 42\n' in outs and "{'text/markdown': 'doc'}" in outs
     assert bd.pre_render(proc, [src.name], nbs, workers=1, log=lambda *a: None) == 0   # already filled: nothing to do
     with pytest.raises(bd.DocsBuildError, match='nbdev-docs'): bd.pre_render(nbs, [src.name], nbs)  # never into nbs/
+
+
+def test_a_timed_out_notebook_runs_once_more(tmp_path):
+    "A cell that outlives the timeout fails its notebook only if the second, fresh-kernel run times out too."
+    marker = tmp_path/'ran_once'
+    slow_once = f'import time, pathlib\np = pathlib.Path({str(marker)!r})\nif not p.exists(): p.touch(); time.sleep(30)'
+    _write(tmp_path/'once.ipynb', new_markdown_cell('# Slow once'), new_code_cell(slow_once), new_code_cell('print("done")'))
+    p, nb, err, _ = bd._execute_one(tmp_path/'once.ipynb', 5, ())
+    assert err is None and marker.exists() and 'done' in nb.cells[2].outputs[0]['text']
+    _write(tmp_path/'always.ipynb', new_markdown_cell('# Always slow'), new_code_cell('import time; time.sleep(30)'))
+    p, nb, err, _ = bd._execute_one(tmp_path/'always.ipynb', 5, ())
+    assert nb is None and 'always.ipynb' in err and 'Timeout' in err, err

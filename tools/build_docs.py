@@ -142,7 +142,7 @@ def _error_of(nb) -> tuple[int, str]:
     return 0, ''
 
 
-def execute_notebook(path:Path, timeout:int=600, flags:tuple=(), skip_flags:tuple|None=None):
+def execute_notebook(path:Path, timeout:int=180, flags:tuple=(), skip_flags:tuple|None=None):
     "Execute a notebook in a fresh kernel (cwd: its folder), skipping the cells nbdev-test skips; returns the notebook."
     import nbformat
     from nbclient import NotebookClient
@@ -174,15 +174,20 @@ def execute_notebook(path:Path, timeout:int=600, flags:tuple=(), skip_flags:tupl
     return nb
 
 
-def _execute_one(p, timeout, flags):
-    "Run one notebook (in a worker process); returns (path, notebook or None, error or None, seconds)."
+def _execute_one(p, timeout, flags, attempts=2):
+    "Run one notebook (in a worker process), once more after a timeout; returns (path, notebook or None, error or None, seconds)."
+    # A timeout is retried in a fresh kernel: on a loaded machine a kernel was seen to finish a cell and go idle while
+    # its client never heard the reply (both waiting forever); every cell here runs in well under the timeout.
     t0 = time.perf_counter()
-    try: return p, execute_notebook(p, timeout=timeout, flags=flags), None, time.perf_counter() - t0
-    except DocsBuildError as e: return p, None, str(e), time.perf_counter() - t0
-    except Exception as e: return p, None, f'{p}: {type(e).__name__}: {e}', time.perf_counter() - t0  # cannot even be read or started
+    for a in range(attempts):
+        try: return p, execute_notebook(p, timeout=timeout, flags=flags), None, time.perf_counter() - t0
+        except DocsBuildError as e:
+            if a + 1 < attempts and 'Timeout' in str(e): continue
+            return p, None, str(e), time.perf_counter() - t0
+        except Exception as e: return p, None, f'{p}: {type(e).__name__}: {e}', time.perf_counter() - t0  # cannot even be read or started
 
 
-def execute_all(paths:list, workers:int=2, timeout:int=600, flags:tuple=(), log=print) -> dict:
+def execute_all(paths:list, workers:int=2, timeout:int=180, flags:tuple=(), log=print) -> dict:
     "Execute notebooks, `workers` at a time; returns `{path: notebook}` or raises one error naming every failure."
     # Each notebook runs in its own worker *process*: two nbclient kernels driven from threads of one process were seen
     # to deadlock (an idle kernel, a client waiting forever), which a docs build in CI cannot afford.
@@ -329,7 +334,7 @@ class Page:
 
 
 def build_site(out:Path|str='_docs', nbs:Path|str|None=None, notebooks:list|None=None, workers:int=2,
-               timeout:int=600, flags:tuple=(), log=print) -> list[Page]:
+               timeout:int=180, flags:tuple=(), log=print) -> list[Page]:
     "Execute the notebooks and write the static site into `out`; raise `DocsBuildError` naming any failing notebook."
     nbs = Path(nbs) if nbs else default_nbs()
     paths = [Path(p) for p in notebooks] if notebooks is not None else find_notebooks(nbs)
@@ -410,7 +415,7 @@ def fill_outputs(staged, executed) -> int:
     return n
 
 
-def pre_render(project_dir:Path, files:list, nbs:Path|None=None, workers:int=2, timeout:int=600, log=print) -> int:
+def pre_render(project_dir:Path, files:list, nbs:Path|None=None, workers:int=2, timeout:int=180, log=print) -> int:
     "Quarto pre-render: execute the source of each staged notebook in `files` and put its outputs in the staged copy."
     import nbformat
     project_dir, nbs = Path(project_dir).resolve(), (Path(nbs) if nbs else default_nbs()).resolve()
@@ -455,7 +460,7 @@ def main(argv=None) -> int:
     ap.add_argument('--nbs', type=Path, default=None, help='notebook folder (default: nbs_path from pyproject.toml)')
     ap.add_argument('--static', action='store_true', help='build the static site even when quarto is installed')
     ap.add_argument('--workers', type=int, default=2, help='notebooks executed at once (default: 2)')
-    ap.add_argument('--timeout', type=int, default=600, help='seconds allowed per cell (default: 600)')
+    ap.add_argument('--timeout', type=int, default=180, help='seconds allowed per cell; a notebook that times out is run once more (default: 180)')
     ap.add_argument('--flags', nargs='*', default=[], help='tst_flags whose cells are run anyway, e.g. slow')
     ap.add_argument('--pre-render', action='store_true', help='(used by Quarto) fill nbdev\'s staged notebooks with outputs')
     a = ap.parse_args(argv)
