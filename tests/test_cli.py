@@ -1,5 +1,5 @@
 "CLI integration tests: `wsslib synth | info | eval | demo` as a user runs them, including bad input."
-import json, shutil
+import json, time, shutil
 import numpy as np
 from pathlib import Path
 from PIL import Image
@@ -94,15 +94,19 @@ def test_info_on_missing_folder_is_a_clear_error(tmp_path):
     r = run_cli('info', tmp_path/'nowhere', check=False)
     assert r.returncode != 0 and 'nowhere' in r.stderr and 'Traceback' not in r.stderr
 
-def test_demo_makes_world_stats_and_figure_then_reuses(tmp_path):
-    args = ('demo', '--out', tmp_path/'run', '--root', tmp_path/'world', '--n-train', 12, '--n-val', 4, '--quiet')
+def test_demo_quick_runs_the_pipeline_then_reuses_it(tmp_path):
+    run_cli('synth', tmp_path/'world', '--n-train', 60, '--n-val', 6, '--size', 96, '--void-width', 3, '--quiet')
+    args = ('demo', '--quick', '--root', tmp_path/'world', '--out', tmp_path/'run', '--methods', 'CAM+RW', 'CAM+RETAB+dual-branch', '--quiet')
     r1 = run_cli(*args)
-    assert (tmp_path/'run'/'world.png').stat().st_size > 1000
-    assert json.loads((tmp_path/'run'/'summary.json').read_text())['splits']['train'] == 12
-    r2 = run_cli(*args)
-    assert 'already holds this world' in r2.stdout
-    r3 = run_cli('demo', '--out', tmp_path/'run', '--root', tmp_path/'world', '--n-train', 13, '--n-val', 4, '--quiet', check=False)
-    assert r3.returncode != 0 and 'different config' in r3.stderr and 'Traceback' not in r3.stderr
+    res = json.loads((tmp_path/'run'/'results.json').read_text())
+    assert set(res) >= {'CAM+RW', 'CAM+RETAB+dual-branch', 'per_fold'} and 'Fully Oracle' not in res
+    for m in ('CAM+RW', 'CAM+RETAB+dual-branch'): assert all(0 <= res[m][k] <= 1 for k in ('miou', 'miou_base', 'miou_novel')), res[m]
+    assert (tmp_path/'run'/'report.md').exists() and (tmp_path/'run'/'report_stages.png').stat().st_size > 1000
+    assert 'CAM+RETAB+dual-branch' in r1.stdout and 'images' in r1.stdout      # the table, after the world's summary
+    t0 = time.time(); r2 = run_cli(*args); assert time.time() - t0 < 60       # every stage cached
+    assert r2.stdout.split('Val mIoU')[1] == r1.stdout.split('Val mIoU')[1]
+    r3 = run_cli('demo', '--quick', '--root', tmp_path/'world', '--out', tmp_path/'run', '--methods', 'nope', '--quiet', check=False)
+    assert r3.returncode == 2 and 'nope' in r3.stderr and 'Traceback' not in r3.stderr
 
 def test_cam_all_on_a_tiny_world(tiny_world, tmp_path):
     r = run_cli('cam', 'all', '--root', tiny_world, '--out', tmp_path/'cam', '--epochs', 1, '--crop', 64,

@@ -1,5 +1,6 @@
 "`wsslib retab` on a tiny world: results.json with every method; bad input fails with a clear error."
 import contextlib, io, json
+from pathlib import Path
 import pytest
 from wsslib.cam import CAMConfig, run_cam
 from wsslib.cli import main
@@ -34,6 +35,8 @@ def test_cli_writes_results(world):
         sb = res[k]['search_bg']
         assert sb['threshold'] in BG_THRESHOLDS and all(0 <= sb[x] <= 1 for x in ('miou', 'miou_base', 'miou_novel')), (k, sb)
     assert (d/'run'/'retab'/'search_bg_fold0.json').exists()
+    for k in METHODS[1:]:                                            # ... and their labels at the chosen t, for the segmentation stage
+        assert len(list(Path(res[k]['search_bg']['labels']).glob('*.png'))) == 40, k
     assert 'CAM+RETAB' in txt
 
 def _fails(args):
