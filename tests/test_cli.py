@@ -96,7 +96,7 @@ def test_info_on_missing_folder_is_a_clear_error(tmp_path):
 
 def test_demo_quick_runs_the_pipeline_then_reuses_it(tmp_path):
     run_cli('synth', tmp_path/'world', '--n-train', 60, '--n-val', 6, '--size', 96, '--void-width', 3, '--quiet')
-    args = ('demo', '--quick', '--root', tmp_path/'world', '--out', tmp_path/'run', '--methods', 'CAM+RW', 'CAM+RETAB+dual-branch', '--quiet')
+    args = ('demo', '--quick', '--root', tmp_path/'world', '--out', tmp_path/'run', '--methods', 'CAM+RW', 'CAM+RETAB+dual-branch', '--workers', 2, '--quiet')
     r1 = run_cli(*args)
     res = json.loads((tmp_path/'run'/'results.json').read_text())
     assert set(res) >= {'CAM+RW', 'CAM+RETAB+dual-branch', 'per_fold'} and 'Fully Oracle' not in res
@@ -105,6 +105,13 @@ def test_demo_quick_runs_the_pipeline_then_reuses_it(tmp_path):
     assert 'CAM+RETAB+dual-branch' in r1.stdout and 'images' in r1.stdout      # the table, after the world's summary
     t0 = time.time(); r2 = run_cli(*args); assert time.time() - t0 < 60       # every stage cached
     assert r2.stdout.split('Val mIoU')[1] == r1.stdout.split('Val mIoU')[1]
+    # the networks trained side by side (2 processes) equal those trained one after the other in this process
+    shutil.copytree(tmp_path/'run', tmp_path/'seq')
+    for d in (tmp_path/'seq'/'fold0'/'seg').iterdir(): shutil.rmtree(d)
+    run_cli(*[tmp_path/'seq' if a == tmp_path/'run' else (1 if a == 2 else a) for a in args])
+    seq = json.loads((tmp_path/'seq'/'results.json').read_text())
+    pick = lambda r, m: {k: r['per_fold']['0'][m][k] for k in ('miou', 'miou_base', 'miou_novel', 'steps')}
+    for m in ('CAM+RW', 'CAM+RETAB+dual-branch'): assert pick(seq, m) == pick(res, m), (m, pick(seq, m), pick(res, m))
     r3 = run_cli('demo', '--quick', '--root', tmp_path/'world', '--out', tmp_path/'run', '--methods', 'nope', '--quiet', check=False)
     assert r3.returncode == 2 and 'nope' in r3.stderr and 'Traceback' not in r3.stderr
 

@@ -6,7 +6,8 @@ Docs: https://wsslib.github.io/wsslib/pipeline.html.md"""
 
 # %% ../nbs/20_pipeline.ipynb #68650b92
 from __future__ import annotations
-import dataclasses
+import dataclasses, multiprocessing, os
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from torch import nn
+from tqdm.auto import tqdm
 
 from .core import DataError, Timer, load_json, save_json
 from .data.voc import VOC, VOC_PALETTE, load_label
@@ -24,8 +26,8 @@ from .retab import RETABConfig, run_retab
 from .segment import DualBranchNet, SegConfig, evaluate_segmentation, load_segnet, train_segmentation
 
 # %% auto #0
-__all__ = ['METHODS', 'SCORES', 'PipelineConfig', 'training_sets', 'NovelFromWeak', 'load_network', 'run_fold', 'mean_over_folds',
-           'format_table', 'plot_stages', 'plot_predictions', 'write_report', 'run_pipeline']
+__all__ = ['METHODS', 'SCORES', 'PipelineConfig', 'training_sets', 'NovelFromWeak', 'load_network', 'train_networks', 'run_fold',
+           'mean_over_folds', 'format_table', 'plot_stages', 'plot_predictions', 'write_report', 'run_pipeline']
 
 # %% ../nbs/20_pipeline.ipynb #81a6e7b1
 METHODS = ('CAM+RW', 'CAM+RW(seggt)', 'CAM+RW(affgt+seggt)', 'CAM+RETAB', 'CAM+RETAB+dual-branch', 'Fully Oracle')
@@ -38,11 +40,13 @@ class PipelineConfig:
     seg_epochs: int = field(default=0, metadata={'help': "segmentation epochs (0: the stage config's, 16 on the synthetic world)"})
     report_images: int = field(default=4, metadata={'help': 'novel samples (and val images) drawn in the report'})
     init_from_cam: bool = field(default=True, metadata={'help': "start the segmentation backbones from the CAM classifier's (this world's stand-in for ImageNet weights)"})
+    workers: int = field(default=0, metadata={'help': 'segmentation networks trained at once, each in its own process (0: one per CPU core on a machine without a GPU, else 1)'})
 
     def __post_init__(self):
         self.methods = tuple(self.methods)
         bad = [m for m in self.methods if m not in METHODS]
         if bad or not self.methods: raise ValueError(f'PipelineConfig.methods: unknown or no methods {bad}; choose from {METHODS}')
+        if self.workers < 0: raise ValueError(f'PipelineConfig.workers must be >= 0, got {self.workers}')
 
     @staticmethod
     def for_data(data:str, # 'synthetic' or 'voc'
@@ -108,13 +112,31 @@ def _evaluate(model_path, root, names, fold, out):
     save_json({'key': key, 'result': res}, out)
     return res
 
-def _train(root, d, strong, weak, cfg, mode, fold, init, progress):
-    "Train (or resume, or reuse) one network: an interrupted run continues where it stopped; one with other settings starts over."
-    kw = dict(cfg=cfg, mode=mode, fold=fold, init=init, progress=progress)
-    try: return train_segmentation(root, d, strong, weak, resume=True, **kw)
-    except DataError as e:
-        if 'other settings' not in str(e): raise
-        return train_segmentation(root, d, strong, weak, resume=False, **kw)
+def _n_workers(cfg, seg_cfg, n_jobs):
+    "Networks trained at once: `cfg.workers`, or one per CPU core (at `num_threads` each) when there is no GPU, else 1."
+    if cfg.workers: return max(1, min(cfg.workers, n_jobs))
+    if torch.cuda.is_available(): return 1
+    return max(1, min(n_jobs, (os.cpu_count() or 1) // seg_cfg.num_threads))
+
+def train_networks(jobs:dict, # method -> keyword arguments of `train_segmentation` (without `progress`)
+                   workers:int=1, # processes training at once (1: one after the other, in this process)
+                   progress:bool=True, # progress bars
+                  )->dict: # method -> `train_segmentation`'s result
+    "Train several segmentation networks, one after the other or each in its own (spawned) process."
+    done = lambda kw: (Path(kw['out_dir'])/'train.json').exists() and (Path(kw['out_dir'])/'model.pth').exists()
+    res = {m: train_segmentation(**kw, progress=progress) for m, kw in jobs.items() if workers <= 1 or done(kw)}   # finished runs return at once
+    order = sorted((m for m in jobs if m not in res), key=lambda m: jobs[m].get('mode') != 'dual')   # the longest (dual: 2x the steps) first
+    if len(order) == 1: res[order[0]] = train_segmentation(**jobs[order[0]], progress=progress)
+    if len(order) <= 1: return {m: res[m] for m in jobs}
+    with ProcessPoolExecutor(min(workers, len(order)), mp_context=multiprocessing.get_context('spawn')) as ex:
+        futs = {ex.submit(train_segmentation, **jobs[m], progress=False): m for m in order}
+        try:
+            for f in tqdm(as_completed(futs), total=len(futs), desc=f'segmentation networks ({min(workers, len(order))} processes)', disable=not progress):
+                res[futs[f]] = f.result()
+        except BaseException:
+            for f in futs: f.cancel()                                                      # fail fast: queued networks never start
+            raise
+    return {m: res[m] for m in jobs}
 
 def run_fold(root, # the dataset folder
              out_dir, # the run folder (shared by the folds of one seed)
@@ -138,10 +160,13 @@ def run_fold(root, # the dataset folder
     sets = training_sets(names, novel, {k: pseudo[m]['search_bg']['labels'] for k, m in src.items()}, cfg.methods)
     res, gt = {}, lambda labs: labs and {n: (voc.label_path(n) if p is None else p) for n, p in labs.items()}
     init = Path(pseudo['config']['cam_dir'])/'cam_classifier.pth' if cfg.init_from_cam else None
-    for m, s in sets.items():
+    jobs = {m: dict(root=root, out_dir=fdir/'seg'/_slug(m), strong=gt(s['strong']), weak=gt(s['weak']), cfg=seg_cfg, mode=s['mode'],
+                    resume='auto', fold=fold, init=init) for m, s in sets.items()}
+    with Timer('segmentation', secs): trained = train_networks(jobs, _n_workers(cfg, seg_cfg, len(jobs)), progress)
+    for m, t in trained.items():
         d = fdir/'seg'/_slug(m)
-        with Timer(f'seg {m}', secs): _train(root, d, gt(s['strong']), gt(s['weak']), seg_cfg, s['mode'], fold, init, progress)
         with Timer(f'eval {m}', secs): res[m] = _evaluate(d/'model.pth', root, val, fold, d/'val.json')
+        res[m].update(steps=t['steps'], train_seconds=t['seconds'])                        # from the run that trained it (a cached re-run keeps them)
         p = pseudo.get({'CAM+RW(seggt)': 'CAM+RW', 'CAM+RETAB+dual-branch': 'CAM+RETAB'}.get(m, m))
         if p: res[m]['pseudo'] = {k: p['search_bg'][k] for k in ('threshold', 'miou', 'miou_base', 'miou_novel')}
     res.update(fold=fold, seed=seed, n_train=len(names), n_novel_samples=len(novel & set(names)), n_val=len(val),

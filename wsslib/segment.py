@@ -418,7 +418,7 @@ def train_segmentation(root, # the dataset folder (images in JPEGImages/; val gr
                        weak=None, # name -> label PNG of the proxy labels (None: strong only)
                        cfg:SegConfig|None=None, # network and training settings
                        mode:str='single', # 'single' (strong+weak mixed), 'oversample' (strong repeated), 'dual' (batch trick)
-                       resume:bool=False, # continue from out_dir/checkpoint.pth (exactly: same weights as an uninterrupted run)
+                       resume:bool|str=False, # True: continue from out_dir/checkpoint.pth (exactly as an uninterrupted run); 'auto': also, but start over when it holds other settings
                        val_names=None, # val images scored after the last epoch (and every `val_every` epochs)
                        fold:int|None=None, # PASCAL-5i fold for base/novel val mIoU
                        init=None, # a wsslib.cam classifier or wsslib.segment model whose backbone starts ours
@@ -447,9 +447,12 @@ def train_segmentation(root, # the dataset folder (images in JPEGImages/; val gr
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda it: lr_factor(cfg, it, total))
     model, opt = acc.prepare(model, opt)
     start, start_k, log, partial, ckpt = 0, 0, [], {}, out/'checkpoint.pth'
-    if resume and ckpt.exists():
-        st = read_checkpoint(ckpt, _CKPT_KIND, 'wsslib.segment training', 'wsslib.segment.train_segmentation')
-        if st.get('fingerprint') != fp: raise DataError(ckpt, 'holds a run with other settings, data or labels', 'use another out_dir, or resume=False to start again')
+    if resume not in (True, False, 'auto'): raise ValueError(f"resume must be True, False or 'auto', got {resume!r}")
+    st = read_checkpoint(ckpt, _CKPT_KIND, 'wsslib.segment training', 'wsslib.segment.train_segmentation') if resume and ckpt.exists() else None
+    if st is not None and st.get('fingerprint') != fp:
+        if resume != 'auto': raise DataError(ckpt, 'holds a run with other settings, data or labels', "use another out_dir, resume=False to start again, or resume='auto'")
+        st = None                                                                          # 'auto': a stale run is overwritten
+    if st is not None:
         acc.unwrap_model(model).load_state_dict(st['model']); opt.load_state_dict(st['optimizer']); sched.load_state_dict(st['scheduler'])
         if acc.scaler is not None and st['scaler']: acc.scaler.load_state_dict(st['scaler'])
         _set_rng_state(st['rng']); start, start_k, log, partial = st['epoch'], st['step_in_epoch'], st['log'], st['partial']

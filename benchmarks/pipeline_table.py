@@ -1,0 +1,39 @@
+"""Markdown tables of `wsslib demo` runs: per fold and mean over folds, per seed, with the done-when orderings checked.
+
+usage: python benchmarks/pipeline_table.py RUN_SEED0 [RUN_SEED1 ...]   (each RUN holds foldK/results.json of one seed)
+"""
+import json, sys
+from pathlib import Path
+from wsslib.pipeline import METHODS, mean_over_folds
+
+ORDER = ('CAM+RETAB', 'CAM+RW(affgt+seggt)', 'CAM+RW(seggt)', 'CAM+RW')   # expected novel-mIoU ranking, best first
+SHORT = {'CAM+RW': 'RW', 'CAM+RW(seggt)': 'seggt', 'CAM+RW(affgt+seggt)': 'affgt+seggt', 'CAM+RETAB': 'RETAB',
+         'CAM+RETAB+dual-branch': 'RETAB+dual', 'Fully Oracle': 'Oracle'}
+
+def orderings(r:dict)->str:
+    "Which done-when orderings of novel mIoU hold in one result (a fold's or a mean)."
+    nov = {m: r[m]['miou_novel'] for m in METHODS if m in r}
+    chain = [f"{SHORT[a]} > {SHORT[b]}: {'yes' if nov[a] > nov[b] else 'NO'}" for a, b in zip(ORDER, ORDER[1:])]
+    beaten = [SHORT[m] for m in METHODS if m != 'Fully Oracle' and nov[m] >= nov['Fully Oracle']]
+    return '; '.join(chain + ['oracle above all: ' + ('yes' if not beaten else f"NO ({', '.join(beaten)} >=)")])
+
+def table(run:Path)->str:
+    folds = {int(p.parent.name[4:]): json.loads(p.read_text()) for p in sorted(run.glob('fold*/results.json'))}
+    folds = {k: v for k, v in folds.items() if all(m in v for m in METHODS)}
+    seed = next(iter(folds.values()))['seed'] if folds else '?'
+    rows = [f'### Seed {seed} ({run})', '', '| method | ' + ' | '.join(f'fold {k}' for k in folds) + ' | **mean** |',
+            '|---|' + '---|' * (len(folds) + 1)]
+    mean = mean_over_folds(folds) if folds else {}
+    for m in METHODS:
+        cells = [f"{100 * folds[k][m]['miou']:.1f} / {100 * folds[k][m]['miou_base']:.1f} / **{100 * folds[k][m]['miou_novel']:.1f}**" for k in folds]
+        cells.append(f"{100 * mean[m]['miou']:.1f} / {100 * mean[m]['miou_base']:.1f} / **{100 * mean[m]['miou_novel']:.1f}**")
+        rows.append(f'| {m} | ' + ' | '.join(cells) + ' |')
+    rows += ['', 'Orderings of novel mIoU:', ''] + [f'- fold {k}: {orderings(v)}' for k, v in folds.items()]
+    rows += [f'- mean over folds {sorted(folds)}: {orderings(mean)}', '',
+             'Training seconds of the 6 networks (from their own runs; other jobs ran beside them): '
+             + ', '.join(f"fold {k} {sum(v[m].get('train_seconds', float('nan')) for m in METHODS):.0f}" for k, v in folds.items())]
+    return '\n'.join(rows)
+
+if __name__ == '__main__':
+    print('Val mIoU (%): all / base / **novel**.\n')
+    print('\n\n'.join(table(Path(a)) for a in sys.argv[1:]))
