@@ -28,6 +28,9 @@ def table(run:Path)->str:
         cells = [f"{100 * folds[k][m]['miou']:.1f} / {100 * folds[k][m]['miou_base']:.1f} / **{100 * folds[k][m]['miou_novel']:.1f}**" for k in folds]
         cells.append(f"{100 * mean[m]['miou']:.1f} / {100 * mean[m]['miou_base']:.1f} / **{100 * mean[m]['miou_novel']:.1f}**")
         rows.append(f'| {m} | ' + ' | '.join(cells) + ' |')
+    pl = lambda v, m: f"{100 * v[m]['pseudo']['miou_novel']:.1f}" if 'pseudo' in v.get(m, {}) else '-'
+    rows += ['', 'Pseudo labels on train, novel mIoU at the search-bg threshold (what the rows are trained on; seggt shares RW\'s):', '']
+    rows += [f'- fold {k}: CAM+RW {pl(v, "CAM+RW")}, CAM+RW(affgt+seggt) {pl(v, "CAM+RW(affgt+seggt)")}, CAM+RETAB {pl(v, "CAM+RETAB")}' for k, v in folds.items()]
     rows += ['', 'Orderings of novel mIoU:', ''] + [f'- fold {k}: {orderings(v)}' for k, v in folds.items()]
     rows += [f'- mean over folds {sorted(folds)}: {orderings(mean)}', '',
              'Training seconds of the 6 networks (from their own runs; other jobs ran beside them): '

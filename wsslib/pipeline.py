@@ -103,11 +103,11 @@ def load_network(path, # a model.pth of `wsslib.segment`
 # %% ../nbs/20_pipeline.ipynb #c3dc3460
 def _slug(method): return method.lower().replace('+', '_').replace('(', '_').replace(')', '').replace('-', '_').replace(' ', '_')
 
-def _evaluate(model_path, root, names, fold, out):
+def _evaluate(model_path, root, names, fold, out, progress=True):
     "Val scores of a trained network, cached next to it (keyed by the checkpoint's size and time)."
     st = Path(model_path).stat(); key = [st.st_size, st.st_mtime_ns, len(names), fold, 'novel-from-weak']
     if out.exists() and (old := load_json(out)).get('key') == key: return old['result']
-    res = evaluate_segmentation(load_network(model_path, fold), root, names, fold=fold)
+    res = evaluate_segmentation(load_network(model_path, fold), root, names, fold=fold, progress=progress)
     res = {k: res[k] for k in ('miou', 'miou_base', 'miou_novel')}
     save_json({'key': key, 'result': res}, out)
     return res
@@ -165,7 +165,7 @@ def run_fold(root, # the dataset folder
     with Timer('segmentation', secs): trained = train_networks(jobs, _n_workers(cfg, seg_cfg, len(jobs)), progress)
     for m, t in trained.items():
         d = fdir/'seg'/_slug(m)
-        with Timer(f'eval {m}', secs): res[m] = _evaluate(d/'model.pth', root, val, fold, d/'val.json')
+        with Timer(f'eval {m}', secs): res[m] = _evaluate(d/'model.pth', root, val, fold, d/'val.json', progress)
         res[m].update(steps=t['steps'], train_seconds=t['seconds'])                        # from the run that trained it (a cached re-run keeps them)
         p = pseudo.get({'CAM+RW(seggt)': 'CAM+RW', 'CAM+RETAB+dual-branch': 'CAM+RETAB'}.get(m, m))
         if p: res[m]['pseudo'] = {k: p['search_bg'][k] for k in ('threshold', 'miou', 'miou_base', 'miou_novel')}
