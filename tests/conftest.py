@@ -22,3 +22,18 @@ def tiny_world(tmp_path_factory):
     out = tmp_path_factory.mktemp('world')/'synth'
     run_cli('synth', out, '--seed', 3, '--n-train', 24, '--n-val', 8, '--quiet')
     return out
+
+QUICK_CAM = dict(epochs=2, crop=56, resize_long=(56, 72), scales=(1.0,), val_split='')   # a CAM run of seconds, for the stages after it
+
+def make_world(tmp_path_factory, # pytest's factory (module- or session-scoped fixtures)
+               name:str, # the temporary folder's prefix
+               cam:bool=False, # also run the quick CAM stages (train, infer) into FOLDER/cam
+               **cfg): # SynthConfig fields of the world
+    "A synthetic world in FOLDER/world of a fresh temporary folder: (FOLDER, train names)."
+    from wsslib.data.synth import SynthConfig, generate_world, world_names
+    d = tmp_path_factory.mktemp(name); wcfg = SynthConfig(**cfg)
+    generate_world(d/'world', wcfg, progress=False)
+    if cam:
+        from wsslib.cam import CAMConfig, run_cam
+        run_cam(d/'world', d/'cam', CAMConfig(**QUICK_CAM), stages=('train', 'infer'), progress=False)
+    return d, world_names(wcfg)['train']

@@ -3,8 +3,7 @@ import json
 import numpy as np
 import pytest
 from wsslib.core import DataError
-from wsslib.cam import CAMConfig, run_cam
-from wsslib.data.synth import SynthConfig, generate_world, world_names
+from conftest import make_world
 from wsslib.data.voc import VOC, load_label
 from wsslib.a2gnn import A2GNNConfig, load_affinity_cnn, run_a2gnn
 
@@ -13,10 +12,7 @@ FAST = dict(n_images=4, aff_epochs=1, aff_batch=4, epochs=6, crop=56, resize_lon
 @pytest.fixture(scope='module')
 def world(tmp_path_factory):
     "A 16-image world of 64 px and a quick CAM run on it."
-    d = tmp_path_factory.mktemp('a2gnn'); wcfg = SynthConfig(seed=0, n_train=16, n_val=2, size=64, void_width=2)
-    generate_world(d/'world', wcfg, progress=False)
-    run_cam(d/'world', d/'cam', CAMConfig(epochs=2, crop=56, resize_long=(56, 72), scales=(1.0,), val_split=''), stages=('train', 'infer'), progress=False)
-    return d, world_names(wcfg)['train']
+    return make_world(tmp_path_factory, 'a2gnn', cam=True, seed=0, n_train=16, n_val=2, size=64, void_width=2)
 
 def _check_labels(d, out, names, res):
     voc = VOC(d/'world')
@@ -30,11 +26,12 @@ def _check_labels(d, out, names, res):
 @pytest.mark.parametrize('kind', ['box', 'tag'])
 def test_run_writes_results(world, kind):
     d, names = world; out = d/f'run_{kind}'
-    res = run_a2gnn(d/'world', out, kind, 0, A2GNNConfig(cam_dir=str(d/'cam'), ablations=('no_prior', 'no_mp'), **FAST), progress=False)
+    res = run_a2gnn(d/'world', out, kind, 0, A2GNNConfig(cam_dir=str(d/'cam'), ablations=('no_prior', 'no_mp', 'rw'), **FAST), progress=False)
     assert json.loads((out/'results.json').read_text())['a2gnn_miou'] == res['a2gnn_miou']
     for k in ('seed_miou', 'seed_coverage', 'a2gnn_miou', 'seed_precision'): assert 0 <= res[k] <= 1, (k, res[k])
     assert res['n_images'] == 4 and res['graph_seconds_mean'] > 0 and res['train_seconds_mean'] > 0
-    assert set(res['ablation']) == ({'no_prior', 'no_mp'} if kind == 'box' else {'no_prior'})   # MP needs boxes
+    assert set(res['ablation']) == ({'no_prior', 'no_mp'} if kind == 'box' else {'no_prior', 'rw'})   # MP needs boxes; the walk is for tags and points
+    if kind == 'tag': assert res['ablation']['rw'] != res['a2gnn_miou']                            # the thesis's fusion with the walk changes the labels
     if kind == 'tag': assert 0 <= res['cam_rw_miou'] <= 1 and (out/'psa'/'rw').is_dir()
     _check_labels(d, out, names, res)
 

@@ -13,6 +13,12 @@ def test_help_lists_subcommands():
     out = run_cli('--help').stdout
     for c in ('synth', 'info', 'eval', 'demo'): assert c in out
 
+@pytest.mark.parametrize('cmd', ['synth', 'info', 'eval', 'demo', 'cam', 'rrm', 'retab', 'dualbranch', 'a2gnn', 'fewshot'])
+def test_every_command_has_help(cmd, capsys):
+    from wsslib.cli import main
+    with pytest.raises(SystemExit) as e: main([cmd, '--help'])       # flags built from the config dataclasses, help text and all
+    assert e.value.code == 0 and '--' in capsys.readouterr().out
+
 def test_info_counts_match_the_files(tiny_world, tmp_path):
     r = run_cli('info', tiny_world, '--json', tmp_path/'info.json')
     s = json.loads((tmp_path/'info.json').read_text())
@@ -107,11 +113,21 @@ def test_demo_quick_runs_the_pipeline_then_reuses_it(tmp_path):
     assert r2.stdout.split('Val mIoU')[1] == r1.stdout.split('Val mIoU')[1]
     # the networks trained side by side (2 processes) equal those trained one after the other in this process
     shutil.copytree(tmp_path/'run', tmp_path/'seq')
-    for d in (tmp_path/'seq'/'fold0'/'seg').iterdir(): shutil.rmtree(d)
+    shutil.rmtree(tmp_path/'seq'/'fold0'/'seg'); shutil.rmtree(tmp_path/'seq'/'shared'/'seg')
     run_cli(*[tmp_path/'seq' if a == tmp_path/'run' else (1 if a == 2 else a) for a in args])
     seq = json.loads((tmp_path/'seq'/'results.json').read_text())
     pick = lambda r, m: {k: r['per_fold']['0'][m][k] for k in ('miou', 'miou_base', 'miou_novel', 'steps')}
     for m in ('CAM+RW', 'CAM+RETAB+dual-branch'): assert pick(seq, m) == pick(res, m), (m, pick(seq, m), pick(res, m))
+    # CAM+RW's network is shared by the folds (its labels do not depend on the fold): fold 1 reuses fold 0's
+    rw = res['per_fold']['0']['CAM+RW']; assert '/shared/seg/' in rw['model'] and '/fold0/seg/' in res['per_fold']['0']['CAM+RETAB+dual-branch']['model']
+    t_rw = (Path(rw['model']).parent/'train.json').stat().st_mtime_ns
+    run_cli(*args, '--fold', 1)
+    f1 = json.loads((tmp_path/'run'/'fold1'/'results.json').read_text())
+    if f1['CAM+RW']['pseudo']['threshold'] == rw['pseudo']['threshold']:                    # same labels: the same network, not retrained
+        assert f1['CAM+RW']['model'] == rw['model'] and (Path(rw['model']).parent/'train.json').stat().st_mtime_ns == t_rw
+        assert f1['CAM+RW']['miou'] == rw['miou']                                           # all-class val mIoU does not depend on the fold
+    else: assert f1['CAM+RW']['model'] != rw['model']                                        # other labels: a network of its own
+    assert f1['CAM+RETAB+dual-branch']['model'] != res['per_fold']['0']['CAM+RETAB+dual-branch']['model']
     r3 = run_cli('demo', '--quick', '--root', tmp_path/'world', '--out', tmp_path/'run', '--methods', 'nope', '--quiet', check=False)
     assert r3.returncode == 2 and 'nope' in r3.stderr and 'Traceback' not in r3.stderr
 

@@ -2,9 +2,8 @@
 import contextlib, io, json
 from pathlib import Path
 import pytest
-from wsslib.cam import CAMConfig, run_cam
+from conftest import make_world
 from wsslib.cli import main
-from wsslib.data.synth import SynthConfig, generate_world, world_names
 from wsslib.retab import BG_THRESHOLDS, METHODS
 
 FLAGS = ['--radius', '3', '--aff-epochs', '1', '--bnd-epochs', '1', '--crop', '56', '--resize-long', '56', '72', '--logt', '4', '--quiet']
@@ -12,10 +11,7 @@ FLAGS = ['--radius', '3', '--aff-epochs', '1', '--bnd-epochs', '1', '--crop', '5
 @pytest.fixture(scope='module')
 def world(tmp_path_factory):
     "A 40-image world of 64 px and a quick CAM run on it."
-    d = tmp_path_factory.mktemp('retab'); wcfg = SynthConfig(seed=0, n_train=40, n_val=2, size=64, void_width=2)
-    generate_world(d/'world', wcfg, progress=False)
-    run_cam(d/'world', d/'cam', CAMConfig(epochs=2, crop=56, resize_long=(56, 72), scales=(1.0,), val_split=''), stages=('train', 'infer'), progress=False)
-    return d, world_names(wcfg)['train']
+    return make_world(tmp_path_factory, 'retab', cam=True, seed=0, n_train=40, n_val=2, size=64, void_width=2)
 
 def _run(args):
     out = io.StringIO()

@@ -6,7 +6,7 @@ import torch
 from PIL import Image
 from wsslib.core import DataError, load_json
 from wsslib.cam import CAMConfig
-from wsslib.data.synth import SynthConfig, generate_world
+from conftest import make_world
 from wsslib.data.voc import save_label, load_label
 from wsslib.rrm import (RRMConfig, SegmenterConfig, run_rrm, load_rrm, load_segmenter, train_rrm, train_segmenter,
                         reliable_regions, dense_energy, bcd_loss)
@@ -18,9 +18,7 @@ KEYS = ('cam_miou', 'reliable_precision', 'reliable_coverage', 'rrm_miou', 'rrm_
 
 @pytest.fixture(scope='module')
 def world(tmp_path_factory):
-    out = tmp_path_factory.mktemp('rrm')/'world'
-    generate_world(out, SynthConfig(seed=5, n_train=12, n_val=4), progress=False)
-    return out
+    return make_world(tmp_path_factory, 'rrm', seed=5, n_train=12, n_val=4)[0]/'world'
 
 @pytest.fixture(scope='module')
 def run(world, tmp_path_factory):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 from wsslib.core import DataError, load_json
-from wsslib.data.synth import SynthConfig, generate_world
+from conftest import make_world
 from wsslib.data.voc import VOC, save_label, load_label
 from wsslib.metrics import evaluate_dirs
 from wsslib.segment import SegConfig, train_segmentation, load_segnet, evaluate_segmentation, predict
@@ -13,9 +13,7 @@ TINY = dict(width=8, head_channels=16, batch_size=4, crop=64, epochs=2, epoch_si
 
 @pytest.fixture(scope='module')
 def world(tmp_path_factory):
-    out = tmp_path_factory.mktemp('seg')/'world'
-    generate_world(out, SynthConfig(seed=6, n_train=10, n_val=3), progress=False)
-    return out
+    return make_world(tmp_path_factory, 'seg', seed=6, n_train=10, n_val=3)[0]/'world'
 
 @pytest.fixture(scope='module')
 def names(world):

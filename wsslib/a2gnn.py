@@ -40,7 +40,7 @@ __all__ = ['SUPERVISIONS', 'ABLATIONS', 'A2GNNConfig', 'grabcut_box', 'box_index
 
 # %% ../nbs/16_a2gnn.ipynb #dfc09eeb
 SUPERVISIONS = ('box', 'scribble', 'point', 'tag')
-ABLATIONS = ('no_prior', 'no_mp', 'no_reg', 'no_cc', 'no_rw')
+ABLATIONS = ('no_prior', 'no_mp', 'no_reg', 'no_cc', 'no_rw', 'rw')
 
 @dataclass
 class A2GNNConfig:
@@ -81,7 +81,7 @@ class A2GNNConfig:
     reg_radius: int = field(default=5, metadata={'help': 'window radius of L_reg on the grid (C: 5)'})
     mp: bool = field(default=True, metadata={'help': 'boxes: the multi-point (MP) loss (ablation: --no-mp)'})
     consistency: bool = field(default=True, metadata={'help': 'boxes: consistency checking of the seeds in the second stage (ablation: --no-consistency)'})
-    rw_fusion: bool = field(default=True, metadata={'help': 'tags and points: fuse the A2GNN output with the random walk of the CAMs, 1:rw_weight (T)'})
+    rw_fusion: bool = field(default=False, metadata={'help': "tags and points: fuse the A2GNN output with the random walk of the CAMs on the affinity CNN, 1:rw_weight (T: on, with SEAM's walk; off here: our walk drags the labels down, see 'Full-size results')"})
     rw_weight: float = field(default=3., metadata={'help': 'weight of the random walk in the fusion (T: 3)'})
     rw_beta: float = field(default=8., metadata={'help': 'random walk: power of the affinities (C: 8)'})
     rw_logt: int = field(default=6, metadata={'help': 'random walk: log2 of the number of steps (C: 6)'})
@@ -577,6 +577,7 @@ def _variants(cfg, kind):
         elif a == 'no_mp' and kind == 'box': out.append((a, dataclasses.replace(cfg, mp=False, consistency=False), rw))
         elif a == 'no_cc' and kind == 'box': out.append((a, dataclasses.replace(cfg, consistency=False), rw))
         elif a == 'no_rw' and rw: out.append((a, cfg, False))
+        elif a == 'rw' and not rw and kind in ('tag', 'point'): out.append((a, cfg, True))
     return out
 
 def _miou(cm): return summarize_iou(iou_from_confusion(cm))['miou']

@@ -14,9 +14,9 @@ from .data.synth import SynthConfig, generate_world
 from .data.folds import dataset_summary, format_summary
 
 # %% auto #0
-__all__ = ['SEG_PRESETS', 'cmd_synth', 'cmd_info', 'cmd_eval', 'default_world', 'add_data_args', 'resolve_data', 'cmd_demo',
-           'cmd_cam', 'cmd_rrm', 'retab_configs', 'cmd_retab', 'seg_config_from_args', 'cmd_dualbranch', 'cmd_a2gnn',
-           'cmd_fewshot', 'build_parser', 'main']
+__all__ = ['SEG_PRESETS', 'cmd_synth', 'cmd_info', 'cmd_eval', 'default_world', 'add_data_args', 'add_method_args',
+           'resolve_data', 'cmd_demo', 'cmd_cam', 'cmd_rrm', 'retab_configs', 'cmd_retab', 'seg_config_from_args',
+           'cmd_dualbranch', 'cmd_a2gnn', 'cmd_fewshot', 'build_parser', 'main']
 
 # %% ../nbs/21_cli.ipynb #a00f9d0b
 def cmd_synth(args):
@@ -59,6 +59,18 @@ def add_data_args(p:argparse.ArgumentParser, # the sub-command's parser
     p.add_argument('--seed', type=int, default=0, help='seed of the synthetic world and of training (default: %(default)s)')
     return p
 
+def add_method_args(p:argparse.ArgumentParser, # the sub-command's parser
+                    name:str, # the command: its run folder defaults to runs/NAME
+                    cfg_cls=None, # the method's config dataclass: one flag per field
+                    skip:tuple=('seed',), # fields without a flag (the data's --seed seeds the method too)
+                   )->argparse.ArgumentParser:
+    "The flags every method command shares: `--out`, `--quiet`, the data flags of `add_data_args` and the config's fields."
+    p.add_argument('--out', type=Path, default=Path('runs')/name, help='run folder (default: %(default)s)')
+    p.add_argument('--quiet', action='store_true', help='no progress bars')
+    add_data_args(p)
+    if cfg_cls is not None: add_dataclass_args(p, cfg_cls, skip=skip)
+    return p
+
 def resolve_data(args, # parsed arguments from a parser extended by `add_data_args`
                  progress:bool=True, # show the world generator's progress bar
                 )->Path:
@@ -75,11 +87,9 @@ def resolve_data(args, # parsed arguments from a parser extended by `add_data_ar
 # %% ../nbs/21_cli.ipynb #37a0ff05
 def _add_demo_args(s):
     from wsslib.pipeline import PipelineConfig
-    s.add_argument('--out', type=Path, default=Path('runs/demo'), help='run folder (default: %(default)s)')
     s.add_argument('--fold', default='0', choices=('0', '1', '2', '3', 'all'), help='PASCAL-5i fold, or all four (default: %(default)s)')
     s.add_argument('--quick', action='store_true', help='tiny networks, few epochs: a smoke test of every stage, not a result')
-    s.add_argument('--quiet', action='store_true', help='no progress bars')
-    add_data_args(s); add_dataclass_args(s, PipelineConfig)
+    add_method_args(s, 'demo', PipelineConfig)
 
 def cmd_demo(args):
     "Run the weak-shot pipeline (RETAB's Table 1 on val) and print the table."
@@ -97,9 +107,7 @@ def cmd_demo(args):
 # %% ../nbs/21_cli.ipynb #8cd58905
 def _add_cam_args(s):
     from wsslib.cam import CAMConfig
-    s.add_argument('--out', type=Path, default=Path('runs/cam'), help='run folder (default: %(default)s)')
-    s.add_argument('--quiet', action='store_true', help='no progress bars')
-    add_data_args(s); add_dataclass_args(s, CAMConfig, skip=('seed',))
+    add_method_args(s, 'cam', CAMConfig)
 
 def cmd_cam(args):
     "Run CAM stages on the chosen dataset and print the results."
@@ -115,10 +123,8 @@ def cmd_cam(args):
 # %% ../nbs/21_cli.ipynb #cdb08680
 def _add_rrm_args(s):
     from wsslib.rrm import RRMConfig
-    s.add_argument('--out', type=Path, default=Path('runs/rrm'), help='run folder (default: %(default)s)')
-    s.add_argument('--quiet', action='store_true', help='no progress bars')
     s.add_argument('--no-two-step', dest='two_step', action='store_false', help='skip the two-step variant')
-    add_data_args(s); add_dataclass_args(s, RRMConfig, skip=('seed',))
+    add_method_args(s, 'rrm', RRMConfig)
 
 def cmd_rrm(args):
     "Run CAM -> RRM and print the results."
@@ -133,12 +139,10 @@ def cmd_rrm(args):
 # %% ../nbs/21_cli.ipynb #181250bc
 def _add_retab_args(s):
     from wsslib.retab import RETABConfig
-    s.add_argument('--out', type=Path, default=Path('runs/retab'), help='run folder (default: %(default)s)')
     s.add_argument('--fold', type=int, default=0, help='PASCAL-5i fold, 0..3 (default: %(default)s)')
     s.add_argument('--cam-dir', type=Path, default=None, help='a finished CAM run folder (cam/, crf_la/, crf_ha/) to use as it is')
     s.add_argument('--cache', type=Path, default=None, help='folder for the fold-independent stages, CAM and CAM+RW (default: the run folder)')
-    s.add_argument('--quiet', action='store_true', help='no progress bars')
-    add_data_args(s); add_dataclass_args(s, RETABConfig, skip=('seed',))
+    add_method_args(s, 'retab', RETABConfig)
 
 def retab_configs(args, # parsed `wsslib retab` arguments
                  )->tuple: # (RETABConfig, CAMConfig or None for the default)
@@ -165,15 +169,13 @@ SEG_PRESETS = ('synthetic', 'dualbranch_voc', 'deeplab_voc', 'retab_voc')
 
 def _add_dualbranch_args(s):
     from wsslib.segment import SegConfig
-    s.add_argument('--out', type=Path, default=Path('runs/dualbranch'), help='run folder (default: %(default)s)')
     s.add_argument('--n-strong', type=int, default=100, help='training images that keep their ground truth, drawn at random (default: %(default)s)')
     s.add_argument('--strong-split', default=None, help="instead of --n-strong: the split whose images are strong (VOC: train, with --train-split train_aug)")
     s.add_argument('--train-split', default='train', help='the training images, strong + weak (default: %(default)s)')
     s.add_argument('--cam-dir', type=Path, default=None, help='a finished CAM run folder (cam/, cam_classifier.pth) on the training split, used as it is')
     s.add_argument('--no-init-from-cam', dest='init_from_cam', action='store_false', help='do not start the backbones from the CAM classifier (use --pretrained for ImageNet)')
     s.add_argument('--preset', choices=SEG_PRESETS, default=None, help='SegConfig preset (default: synthetic; dualbranch_voc with --data voc)')
-    s.add_argument('--quiet', action='store_true', help='no progress bars')
-    add_data_args(s); add_dataclass_args(s, SegConfig, skip=('seed',))
+    add_method_args(s, 'dualbranch', SegConfig)
 
 def seg_config_from_args(args, # parsed arguments holding SegConfig flags and `preset`, `data`
                         ):
@@ -201,9 +203,7 @@ def cmd_dualbranch(args):
 def _add_a2gnn_args(s):
     from wsslib.a2gnn import A2GNNConfig, SUPERVISIONS
     s.add_argument('--supervision', choices=SUPERVISIONS, default='box', help='weak annotation the seeds come from (default: %(default)s)')
-    s.add_argument('--out', type=Path, default=Path('runs/a2gnn'), help='run folder (default: %(default)s)')
-    s.add_argument('--quiet', action='store_true', help='no progress bars')
-    add_data_args(s); add_dataclass_args(s, A2GNNConfig, skip=('seed',))
+    add_method_args(s, 'a2gnn', A2GNNConfig)
 
 def cmd_a2gnn(args):
     "Run A²GNN for one supervision and print the pseudo-label quality."
@@ -219,12 +219,10 @@ def cmd_a2gnn(args):
 # %% ../nbs/21_cli.ipynb #5ffd9360
 def _add_fewshot_args(s):
     from wsslib.fewshot import FewShotConfig
-    s.add_argument('--out', type=Path, default=Path('runs/fewshot'), help='run folder (default: %(default)s)')
     s.add_argument('--fold', type=int, default=0, help='PASCAL-5i fold, 0..3 (default: %(default)s)')
     s.add_argument('--shots', type=int, default=1, help='support images per episode, K (default: %(default)s)')
     s.add_argument('--cache', type=Path, default=None, help='folder for the trained networks, shared by the 1- and 5-shot runs of a fold and seed (default: the run folder)')
-    s.add_argument('--quiet', action='store_true', help='no progress bars')
-    add_data_args(s); add_dataclass_args(s, FewShotConfig)
+    add_method_args(s, 'fewshot', FewShotConfig)
 
 def cmd_fewshot(args):
     "Train on a fold's base classes, test K-shot episodes of its novel classes, print mIoU and FB-IoU."

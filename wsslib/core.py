@@ -132,7 +132,7 @@ def add_dataclass_args(parser:argparse.ArgumentParser, # the parser (or sub-pars
     for f in dataclasses.fields(cls):
         if f.name in skip: continue
         default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
-        flag, hlp = '--' + f.name.replace('_', '-'), f.metadata.get('help', '')
+        flag, hlp = '--' + f.name.replace('_', '-'), f.metadata.get('help', '').replace('%', '%%')   # argparse %-formats help
         if isinstance(default, bool):
             parser.add_argument(flag, dest=f.name, action=argparse.BooleanOptionalAction, default=default, help=hlp)
         elif isinstance(default, (tuple, list)):

@@ -26,11 +26,13 @@ from .retab import RETABConfig, run_retab
 from .segment import DualBranchNet, SegConfig, evaluate_segmentation, load_segnet, train_segmentation
 
 # %% auto #0
-__all__ = ['METHODS', 'SCORES', 'PipelineConfig', 'training_sets', 'NovelFromWeak', 'load_network', 'train_networks', 'run_fold',
-           'mean_over_folds', 'format_table', 'plot_stages', 'plot_predictions', 'write_report', 'run_pipeline']
+__all__ = ['METHODS', 'SCORES', 'SHARED_METHODS', 'PipelineConfig', 'training_sets', 'NovelFromWeak', 'load_network', 'net_dir',
+           'train_networks', 'run_fold', 'mean_over_folds', 'format_table', 'plot_stages', 'plot_predictions',
+           'write_report', 'run_pipeline']
 
 # %% ../nbs/20_pipeline.ipynb #81a6e7b1
 METHODS = ('CAM+RW', 'CAM+RW(seggt)', 'CAM+RW(affgt+seggt)', 'CAM+RETAB', 'CAM+RETAB+dual-branch', 'Fully Oracle')
+SCORES = ('miou', 'miou_base', 'miou_novel')                                          # val mIoU: all / base / novel classes of the fold
 
 @dataclass
 class PipelineConfig:
@@ -41,12 +43,14 @@ class PipelineConfig:
     report_images: int = field(default=4, metadata={'help': 'novel samples (and val images) drawn in the report'})
     init_from_cam: bool = field(default=True, metadata={'help': "start the segmentation backbones from the CAM classifier's (this world's stand-in for ImageNet weights)"})
     workers: int = field(default=0, metadata={'help': 'segmentation networks trained at once, each in its own process (0: one per CPU core on a machine without a GPU, else 1)'})
+    repeats: int = field(default=1, metadata={'help': 'segmentation networks per method, trained with seeds SEED, SEED+1000, ...; the table averages their scores'})
 
     def __post_init__(self):
         self.methods = tuple(self.methods)
         bad = [m for m in self.methods if m not in METHODS]
         if bad or not self.methods: raise ValueError(f'PipelineConfig.methods: unknown or no methods {bad}; choose from {METHODS}')
         if self.workers < 0: raise ValueError(f'PipelineConfig.workers must be >= 0, got {self.workers}')
+        if self.repeats < 1: raise ValueError(f'PipelineConfig.repeats must be >= 1, got {self.repeats}')
 
     @staticmethod
     def for_data(data:str, # 'synthetic' or 'voc'
@@ -57,7 +61,7 @@ class PipelineConfig:
             return (RETABConfig(radius=3, aff_epochs=2, bnd_epochs=3, crop=80, resize_long=(80, 112)),
                     SegConfig(neck_layers=2, n_shared=2, epochs=2, crop=80, resize_long=(80, 112)),
                     CAMConfig(epochs=8, crop=80, resize_long=(80, 112), scales=(1.0, 0.5), crf_scale=4.))
-        if data == 'synthetic': return RETABConfig(), SegConfig(neck_layers=2, n_shared=2, epochs=16), CAMConfig()
+        if data == 'synthetic': return RETABConfig(), SegConfig(), CAMConfig()                 # SegConfig(): 2 neck layers, 16 epochs
         if data != 'voc' or quick: raise ValueError(f"data must be 'synthetic' (optionally quick) or 'voc', got {data!r}{' (quick)' if quick else ''}")
         r = RETABConfig.retab_voc()
         return r, SegConfig.retab_voc(), CAMConfig.psa_voc(train_split=r.train_split, infer_split=r.train_split)
@@ -102,6 +106,21 @@ def load_network(path, # a model.pth of `wsslib.segment`
 
 # %% ../nbs/20_pipeline.ipynb #c3dc3460
 def _slug(method): return method.lower().replace('+', '_').replace('(', '_').replace(')', '').replace('-', '_').replace(' ', '_')
+
+SHARED_METHODS = ('CAM+RW', 'Fully Oracle')   # labels that do not depend on the fold: one network per run
+
+def net_dir(out_dir, # the run folder
+            fold:int, # the fold
+            method:str, # one of METHODS
+            rw_threshold:float|None=None, # CAM+RW's background threshold (its labels depend on the fold only through it)
+           )->Path: # the network's folder
+    "Where a method's segmentation network lives: `RUN/shared/seg/` for the fold-independent ones, else `RUN/foldF/seg/`."
+    out = Path(out_dir)
+    if method == 'Fully Oracle': return out/'shared'/'seg'/_slug(method)
+    if method == 'CAM+RW':
+        if rw_threshold is None: raise ValueError("net_dir: CAM+RW's network needs its labels' background threshold (rw_threshold)")
+        return out/'shared'/'seg'/f'{_slug(method)}_t{rw_threshold:.3f}'
+    return out/f'fold{fold}'/'seg'/_slug(method)
 
 def _evaluate(model_path, root, names, fold, out, progress=True):
     "Val scores of a trained network, cached next to it (keyed by the checkpoint's size and time)."
@@ -160,24 +179,28 @@ def run_fold(root, # the dataset folder
     sets = training_sets(names, novel, {k: pseudo[m]['search_bg']['labels'] for k, m in src.items()}, cfg.methods)
     res, gt = {}, lambda labs: labs and {n: (voc.label_path(n) if p is None else p) for n, p in labs.items()}
     init = Path(pseudo['config']['cam_dir'])/'cam_classifier.pth' if cfg.init_from_cam else None
-    jobs = {m: dict(root=root, out_dir=fdir/'seg'/_slug(m), strong=gt(s['strong']), weak=gt(s['weak']), cfg=seg_cfg, mode=s['mode'],
-                    resume='auto', fold=fold, init=init) for m, s in sets.items()}
+    runs = [(m, r) for r in range(cfg.repeats) for m in sets]                              # repeat r: seed + 1000 r, in METHOD/repeatR/
+    dirs = {(m, r): net_dir(out, fold, m, pseudo['CAM+RW']['search_bg']['threshold'])/(f'repeat{r}' if r else '') for m, r in runs}
+    jobs = {(m, r): dict(root=root, out_dir=dirs[m, r], strong=gt(sets[m]['strong']), weak=gt(sets[m]['weak']), mode=sets[m]['mode'],
+                         cfg=dataclasses.replace(seg_cfg, seed=seed + 1000 * r), resume='auto', fold=None if m in SHARED_METHODS else fold, init=init)
+            for m, r in runs}
     with Timer('segmentation', secs): trained = train_networks(jobs, _n_workers(cfg, seg_cfg, len(jobs)), progress)
-    for m, t in trained.items():
-        d = fdir/'seg'/_slug(m)
-        with Timer(f'eval {m}', secs): res[m] = _evaluate(d/'model.pth', root, val, fold, d/'val.json', progress)
-        res[m].update(steps=t['steps'], train_seconds=t['seconds'])                        # from the run that trained it (a cached re-run keeps them)
+    for m in sets:
+        rs = []
+        for r in range(cfg.repeats):
+            d, t = dirs[m, r], trained[m, r]
+            with Timer(f'eval {m}', secs): sc = _evaluate(d/'model.pth', root, val, fold, d/f'val_fold{fold}.json', progress)
+            rs.append({**sc, 'seed': seed + 1000 * r, 'steps': t['steps'], 'train_seconds': t['seconds'], 'model': str(d/'model.pth')})   # of the run that trained it
+        res[m] = {**{k: float(np.mean([x[k] for x in rs])) for k in SCORES}, **{k: rs[0][k] for k in ('steps', 'train_seconds', 'model')}, 'runs': rs}
         p = pseudo.get({'CAM+RW(seggt)': 'CAM+RW', 'CAM+RETAB+dual-branch': 'CAM+RETAB'}.get(m, m))
         if p: res[m]['pseudo'] = {k: p['search_bg'][k] for k in ('threshold', 'miou', 'miou_base', 'miou_novel')}
     res.update(fold=fold, seed=seed, n_train=len(names), n_novel_samples=len(novel & set(names)), n_val=len(val),
-               seconds={**secs, 'total': round(sum(secs.values()), 1)}, pseudo_label_seconds=pseudo['seconds'],
+               seconds={**secs, 'total': round(sum(secs.values()), 1)}, pseudo_label_seconds=pseudo.get('work_seconds', pseudo['seconds']),
                config=dict(pipeline=dataclasses.asdict(cfg), seg=dataclasses.asdict(seg_cfg)))
     save_json(res, fdir/'results.json')
     return res
 
 # %% ../nbs/20_pipeline.ipynb #547b8918
-SCORES = ('miou', 'miou_base', 'miou_novel')
-
 def mean_over_folds(per_fold:dict, # fold -> the output of `run_fold`
                    )->dict: # method -> mean scores (and 'folds': {fold: scores})
     "Average each method's val scores over folds."
@@ -222,9 +245,10 @@ def plot_predictions(root, # the dataset folder
                     ):
     "Val images, their ground truth and each method's prediction, one row each."
     from wsslib.segment import predict
-    voc, fdir = VOC(root), Path(out_dir)/f'fold{fold}'
-    methods = [m for m in methods if (fdir/'seg'/_slug(m)/'model.pth').exists()]
-    preds = {m: dict(predict(load_network(fdir/'seg'/_slug(m)/'model.pth', fold), root, names, progress=False)) for m in methods}
+    voc, fres = VOC(root), Path(out_dir)/f'fold{fold}'/'results.json'
+    nets = {m: Path(r['model']) for m, r in (load_json(fres) if fres.exists() else {}).items() if m in methods and isinstance(r, dict) and 'model' in r}
+    methods = [m for m in methods if m in nets and nets[m].exists()]
+    preds = {m: dict(predict(load_network(nets[m], fold), root, names, progress=False)) for m in methods}
     cols = ('image', 'ground truth') + tuple(methods)
     fig, ax = plt.subplots(len(names), len(cols), figsize=(1.6 * len(cols), 1.6 * len(names)), squeeze=False)
     for r, n in enumerate(names):
@@ -255,7 +279,10 @@ def write_report(root, # the dataset folder
     if len(folds) > 1:
         lines += ['', 'Per fold (novel mIoU, %):', '', '| method | ' + ' | '.join(f'fold {f}' for f in folds) + ' |', '|---' * (len(folds) + 1) + '|']
         lines += [f'| {m} | ' + ' | '.join(f"{100 * res['per_fold'][f][m]['miou_novel']:.1f}" for f in folds) + ' |' for m in METHODS if m in res]
-    lines += ['', f"Seconds per stage (fold {f0}): " + ', '.join(f'{k} {v}' for k, v in fr['seconds'].items()), '',
+    ps, nets = fr.get('pseudo_label_seconds', {}), {m: fr[m] for m in METHODS if 'train_seconds' in fr.get(m, {})}
+    lines += ['', f"Time, fold {f0} (seconds of the run that did the work; networks trained side by side share the cores):", '',
+              '- pseudo labels: ' + ', '.join(f'{k} {v:.0f}' for k, v in ps.items() if k != 'total') + f" (total {ps.get('total', 0):.0f})",
+              '- networks: ' + ', '.join(f"{m} {r['train_seconds']:.0f} ({r['steps']} steps)" for m, r in nets.items()), '',
               f'## Fold {f0}: the stages on novel samples of the training split', '', '![stages](report_stages.png)', '',
               f'## Fold {f0}: the trained networks on val images', '', '![val](report_val.png)', '']
     p = out/'report.md'; p.write_text('\n'.join(lines)); return p
