@@ -33,7 +33,7 @@ def table(run:Path)->str:
     rows += [f'- fold {k}: CAM+RW {pl(v, "CAM+RW")}, CAM+RW(affgt+seggt) {pl(v, "CAM+RW(affgt+seggt)")}, CAM+RETAB {pl(v, "CAM+RETAB")}' for k, v in folds.items()]
     rows += ['', 'Orderings of novel mIoU:', ''] + [f'- fold {k}: {orderings(v)}' for k, v in folds.items()]
     rows += [f'- mean over folds {sorted(folds)}: {orderings(mean)}', '',
-             'Training seconds of the 6 networks (from their own runs; other jobs ran beside them): '
+             'Training seconds of the 6 networks a fold uses (from the runs that trained them, the shared CAM+RW and oracle networks counted in every fold; other jobs ran beside them): '
              + ', '.join(f"fold {k} {sum(v[m].get('train_seconds', float('nan')) for m in METHODS):.0f}" for k, v in folds.items())]
     return '\n'.join(rows)
 
