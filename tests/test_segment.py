@@ -124,3 +124,15 @@ def test_dualbranch_cli_errors_are_clear(tmp_path):
     r = subprocess.run(cmd + ['dualbranch', '--root', str(tmp_path/'nowhere'), '--data', 'voc'], capture_output=True, text=True)
     assert r.returncode == 2 and 'nowhere' in r.stderr and 'Traceback' not in r.stderr
     assert not (tmp_path/'r').exists()
+
+def test_two_runs_sharing_a_network_train_it_once(world, names, weak, tmp_path):
+    "The lock on a run folder: two concurrent requests for one network train it once; the other waits and reuses it."
+    import threading
+    steps, out, res = [], tmp_path/'shared_net', {}
+    def go(i): res[i] = train_segmentation(root=world, out_dir=out, strong=names[0][:3], weak=weak, cfg=SegConfig(**TINY), mode='single',
+                                      callback=lambda info: steps.append(i), progress=False)
+    ts = [threading.Thread(target=go, args=(i,)) for i in range(2)]
+    for t in ts: t.start()
+    for t in ts: t.join(300)
+    assert set(res) == {0, 1} and res[0] == res[1]
+    assert len(steps) == 8 and len(set(steps)) == 1, f'{len(steps)} steps by {sorted(set(steps))}: trained twice'   # 2 epochs x 4 steps, by one run

@@ -103,3 +103,31 @@ def test_generation_time(worlds):
     print(f"\nsynthetic world of {sum(stats['images'].values())} images at {SynthConfig().size} px: "
           f"generate_world reports {stats['seconds']:.2f} s ({times['a']:.2f} s wall)")
     assert 0 < stats['seconds'] < 60 and not stats['skipped']
+
+def test_second_looks_change_colours_only(worlds, tmp_path):
+    "A regions=2 world has the default world's masks, boxes and lists; only the JPEGs differ, on the objects' bodies."
+    da, _ = worlds[0]['a']; d2 = tmp_path/'r2'
+    generate_world(d2, SynthConfig(seed=0, regions=2, **CFG), progress=False)
+    fa, f2 = _files(da), _files(d2)
+    assert fa.keys() == f2.keys()
+    for k in fa:
+        if k.startswith('JPEGImages/'): assert fa[k] != f2[k], k
+        elif k != 'synth.json': assert fa[k] == f2[k], k
+    n = sorted(k for k in fa if k.startswith('JPEGImages/'))[0]; stem = Path(n).stem
+    a, b = (np.asarray(Image.open(d/n), np.int16) for d in (da, d2))
+    lab = np.array(Image.open(da/'SegmentationClass'/f'{stem}.png'))
+    from scipy import ndimage
+    far = ndimage.distance_transform_edt(lab == 0) > 8                 # background 8+ px from any object: JPEG blocks' ringing only
+    assert far.sum() > 1000 and np.abs(a - b).max(-1)[far].mean() < 0.5
+    assert (np.abs(a - b).max(-1)[(lab > 0) & (lab < 255)] > 40).mean() > 0.1   # bodies repainted
+
+def test_world_from_before_a_new_field_is_reused(worlds, tmp_path):
+    "A synth.json written before `regions` existed still matches the default config; a non-default one does not."
+    import json, shutil
+    from wsslib.core import DataError
+    d = tmp_path/'old'; shutil.copytree(worlds[0]['a'][0], d)
+    meta = json.loads((d/'synth.json').read_text())
+    for k in ('regions', 'region_share'): del meta['config'][k]
+    (d/'synth.json').write_text(json.dumps(meta))
+    assert generate_world(d, SynthConfig(seed=0, **CFG), progress=False)['skipped']
+    with pytest.raises(DataError, match='regions'): generate_world(d, SynthConfig(seed=0, regions=2, **CFG), progress=False)

@@ -14,8 +14,8 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['set_seed', 'default_device', 'DataError', 'atomic_write', 'save_json', 'load_json', 'read_checkpoint', 'names_hash',
-           'Timer', 'add_dataclass_args', 'dataclass_from_args']
+__all__ = ['set_seed', 'default_device', 'DataError', 'atomic_write', 'file_lock', 'save_json', 'load_json', 'read_checkpoint',
+           'names_hash', 'Timer', 'add_dataclass_args', 'dataclass_from_args']
 
 # %% ../nbs/00_core.ipynb #45943f29
 def set_seed(seed:int, # the seed for Python's `random`, NumPy's global generator and torch
@@ -60,6 +60,24 @@ def atomic_write(path, # the file to create or replace
     except BaseException:
         with contextlib.suppress(FileNotFoundError): os.unlink(tmp)
         raise
+
+# %% ../nbs/00_core.ipynb #63803fc8
+@contextlib.contextmanager
+def file_lock(path, # the lock file (created, with its folder; it stays, empty, after the lock is released)
+              what:str='', # what waits, printed once when another process holds the lock ('' = silent)
+             ):
+    "Context manager holding an exclusive lock on `path` (POSIX flock; a no-op under DDP or where flock is missing)."
+    try: import fcntl
+    except ImportError: fcntl = None
+    if fcntl is None or int(os.environ.get('WORLD_SIZE', '1')) > 1: yield; return
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, 'a') as f:
+        try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if what: print(f'{what}: another process holds {path}; waiting for it', flush=True)
+            fcntl.flock(f, fcntl.LOCK_EX)
+        try: yield
+        finally: fcntl.flock(f, fcntl.LOCK_UN)
 
 # %% ../nbs/00_core.ipynb #67e36303
 def _jsonable(o):

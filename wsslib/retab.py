@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
-from .core import DataError, Timer, load_json, names_hash, save_json, set_seed
+from .core import DataError, Timer, file_lock, load_json, names_hash, save_json, set_seed
 from .data.voc import IGNORE, N_CLASSES, VOC, load_label, save_label
 from .data.folds import N_FOLDS, novel_classes, split_samples
 from .metrics import confusion_matrix, iou_from_confusion, summarize_iou
@@ -329,12 +329,15 @@ def run_retab(root, # the dataset folder
     voc, secs = VOC(root), {}; names = voc.names(cfg.train_split)
     novel = set(split_samples(voc.image_labels(cfg.train_split), fold)['novel'])
     with Timer('cam', secs):
-        if cam_dir is None: cam_dir = cache/'cam'; run_cam(root, cam_dir, dataclasses.replace(cam_cfg or CAMConfig(), seed=seed), stages=('train', 'infer'), progress=progress)
+        if cam_dir is None:
+            cam_dir = cache/'cam'
+            with file_lock(cache/'.cam.lock', 'CAM stage'): run_cam(root, cam_dir, dataclasses.replace(cam_cfg or CAMConfig(), seed=seed), stages=('train', 'infer'), progress=progress)
         _check_cam_dir(cam_dir, names)
     with Timer('boundary', secs): run_boundary(root, out/'boundary', cfg.boundary_config(fold), stages=('train', 'infer'), progress=progress)
     with Timer('rw', secs):
-        m = load_affinity_net(train_affinity(root, cam_dir, cache/'psa', acfg, names=names, progress=progress), acfg.torch_device)
-        infer_walk(m, root, cam_dir, names, cache/'psa', acfg, progress)
+        with file_lock(cache/'.psa.lock', 'PSA stage'):                     # fold-independent: shared with other runs of the seed
+            m = load_affinity_net(train_affinity(root, cam_dir, cache/'psa', acfg, names=names, progress=progress), acfg.torch_device)
+            infer_walk(m, root, cam_dir, names, cache/'psa', acfg, progress)
     with Timer('affgt', secs):
         m = load_affinity_net(train_mixed_affinity(root, cam_dir, out/'affgt', fold, acfg, names=names, progress=progress), acfg.torch_device)
         infer_walk(m, root, cam_dir, names, out/'affgt', acfg, progress)

@@ -19,7 +19,7 @@ import torch.nn.functional as F
 from PIL import Image
 from tqdm.auto import tqdm
 
-from .core import DataError, Timer, atomic_write, read_checkpoint, set_seed, save_json, load_json, names_hash
+from .core import DataError, Timer, atomic_write, file_lock, read_checkpoint, set_seed, save_json, load_json, names_hash
 from .data.voc import VOC, IGNORE, N_CLASSES, load_label, load_sbd_mat, save_label
 from .data.transforms import TransformConfig, train_transforms, normalize_image
 from .metrics import SegMetric, confusion_matrix, iou_from_confusion, summarize_iou
@@ -433,68 +433,69 @@ def train_segmentation(root, # the dataset folder (images in JPEGImages/; val gr
     items, n_s, hashes = check_training_data(root, strong, weak, n_classes)
     val_names = list(val_names) if val_names is not None else None
     fp = run_fingerprint(cfg, mode, items, n_s, hashes, n_classes, val_names, fold, init)
-    if (out/'train.json').exists() and (out/'model.pth').exists():
-        done = load_json(out/'train.json')
-        if done.get('fingerprint') == fp: return done
-    torch.set_num_threads(cfg.num_threads); acc = _accelerator(cfg); main = acc.is_main_process
-    if mode == 'dual' and cfg.batch_size // 2 < acc.num_processes: raise ValueError(f'dual mode needs batch_size >= 2 x processes ({acc.num_processes}), got {cfg.batch_size}')
-    set_seed(cfg.seed)
-    model = (DualBranchNet if mode == 'dual' else SegNet)(cfg, n_classes)
-    if init is not None: _init_backbone(model, init)
-    if acc.num_processes > 1 and cfg.sync_bn and acc.device.type == 'cuda': model = nn.SyncBatchNorm.convert_sync_batchnorm(model)
-    opt = make_optimizer(param_groups(model.backbone, model.new_layers(), cfg.lr, cfg.weight_decay, new_lr_mult=cfg.new_lr_mult), cfg.optimizer, cfg.lr, cfg.momentum)
-    spe = len(epoch_batches(n_s, len(items) - n_s, mode, cfg, 0)); total = cfg.epochs * spe
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda it: lr_factor(cfg, it, total))
-    model, opt = acc.prepare(model, opt)
-    start, start_k, log, partial, ckpt = 0, 0, [], {}, out/'checkpoint.pth'
-    if resume not in (True, False, 'auto'): raise ValueError(f"resume must be True, False or 'auto', got {resume!r}")
-    st = read_checkpoint(ckpt, _CKPT_KIND, 'wsslib.segment training', 'wsslib.segment.train_segmentation') if resume and ckpt.exists() else None
-    if st is not None and st.get('fingerprint') != fp:
-        if resume != 'auto': raise DataError(ckpt, 'holds a run with other settings, data or labels', "use another out_dir, resume=False to start again, or resume='auto'")
-        st = None                                                                          # 'auto': a stale run is overwritten
-    if st is not None:
-        acc.unwrap_model(model).load_state_dict(st['model']); opt.load_state_dict(st['optimizer']); sched.load_state_dict(st['scheduler'])
-        if acc.scaler is not None and st['scaler']: acc.scaler.load_state_dict(st['scaler'])
-        _set_rng_state(st['rng']); start, start_k, log, partial = st['epoch'], st['step_in_epoch'], st['log'], st['partial']
-    ds, t_start, val = PlannedSet(items, cfg, n_classes), time.perf_counter(), None
-    for epoch in range(start, cfg.epochs):
-        k0 = start_k if epoch == start else 0
-        batches = epoch_batches(n_s, len(items) - n_s, mode, cfg, epoch)
-        plan = [shard_batch(b, mode, acc.process_index, acc.num_processes) for b in batches]
-        dl = torch.utils.data.DataLoader(ds, batch_sampler=[p for p, _ in plan[k0:]], num_workers=cfg.num_workers,   # own generator: the global
-                                         generator=torch.Generator().manual_seed(_seed(cfg.seed, epoch, 3)))          # RNG (dropout) is left alone
-        sums = dict(partial.get('sums', {})) if epoch == start and k0 else {}; n = partial.get('n', 0) if epoch == start and k0 else 0
-        model.train(); t0, images, lr0 = time.perf_counter(), 0, sched.get_last_lr()[0]
-        bar = tqdm(dl, desc=f'{mode} epoch {epoch + 1}/{cfg.epochs}', disable=not (progress and main), leave=False, initial=k0, total=spe)
-        for k, (x, y) in enumerate(bar, start=k0):
-            x, y = x.to(acc.device), y.to(acc.device)
-            loss, terms = _step_loss(model, x, y, plan[k][1], mode, acc)
-            step = epoch * spe + k + 1; _check_finite(loss, acc, out, epoch, step, cfg)
-            opt.zero_grad(set_to_none=True); acc.backward(loss); opt.step(); sched.step()
-            for key, v in terms.items(): sums[key] = sums.get(key, 0.) + v.item()
-            n += 1; images += len(batches[k])
-            if main: bar.set_postfix(loss=f"{sums['loss'] / n:.4f}", img_s=f'{images / (time.perf_counter() - t0):.1f}')
-            if cfg.checkpoint_every and step % cfg.checkpoint_every == 0 and k + 1 < spe and main:
-                _save_checkpoint(ckpt, acc, model, opt, sched, cfg, mode, n_classes, fp, epoch, k + 1, step, log, dict(sums=sums, n=n))
-            if callback is not None: callback(dict(step=step, epoch=epoch, step_in_epoch=k + 1, loss=terms['loss'].item(), model=acc.unwrap_model(model), accelerator=acc))
-        rec = _epoch_record(acc, sums, n, images, time.perf_counter() - t0, epoch, lr0); _sync_buffers(model, acc)
-        if val_names is not None and ((cfg.val_every and (epoch + 1) % cfg.val_every == 0) or epoch + 1 == cfg.epochs):
-            val = v = evaluate_segmentation(acc.unwrap_model(model), root, val_names, fold, acc, progress=False)
-            rec.update({f'val_{key}': v[key] for key in ('miou', 'miou_base', 'miou_novel') if v.get(key) is not None})
-        log.append(rec)
+    with file_lock(out/'.lock', f'training {out}'):     # a second run of this folder waits, then reuses the finished network
+        if (out/'train.json').exists() and (out/'model.pth').exists():
+            done = load_json(out/'train.json')
+            if done.get('fingerprint') == fp: return done
+        torch.set_num_threads(cfg.num_threads); acc = _accelerator(cfg); main = acc.is_main_process
+        if mode == 'dual' and cfg.batch_size // 2 < acc.num_processes: raise ValueError(f'dual mode needs batch_size >= 2 x processes ({acc.num_processes}), got {cfg.batch_size}')
+        set_seed(cfg.seed)
+        model = (DualBranchNet if mode == 'dual' else SegNet)(cfg, n_classes)
+        if init is not None: _init_backbone(model, init)
+        if acc.num_processes > 1 and cfg.sync_bn and acc.device.type == 'cuda': model = nn.SyncBatchNorm.convert_sync_batchnorm(model)
+        opt = make_optimizer(param_groups(model.backbone, model.new_layers(), cfg.lr, cfg.weight_decay, new_lr_mult=cfg.new_lr_mult), cfg.optimizer, cfg.lr, cfg.momentum)
+        spe = len(epoch_batches(n_s, len(items) - n_s, mode, cfg, 0)); total = cfg.epochs * spe
+        sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda it: lr_factor(cfg, it, total))
+        model, opt = acc.prepare(model, opt)
+        start, start_k, log, partial, ckpt = 0, 0, [], {}, out/'checkpoint.pth'
+        if resume not in (True, False, 'auto'): raise ValueError(f"resume must be True, False or 'auto', got {resume!r}")
+        st = read_checkpoint(ckpt, _CKPT_KIND, 'wsslib.segment training', 'wsslib.segment.train_segmentation') if resume and ckpt.exists() else None
+        if st is not None and st.get('fingerprint') != fp:
+            if resume != 'auto': raise DataError(ckpt, 'holds a run with other settings, data or labels', "use another out_dir, resume=False to start again, or resume='auto'")
+            st = None                                                                          # 'auto': a stale run is overwritten
+        if st is not None:
+            acc.unwrap_model(model).load_state_dict(st['model']); opt.load_state_dict(st['optimizer']); sched.load_state_dict(st['scheduler'])
+            if acc.scaler is not None and st['scaler']: acc.scaler.load_state_dict(st['scaler'])
+            _set_rng_state(st['rng']); start, start_k, log, partial = st['epoch'], st['step_in_epoch'], st['log'], st['partial']
+        ds, t_start, val = PlannedSet(items, cfg, n_classes), time.perf_counter(), None
+        for epoch in range(start, cfg.epochs):
+            k0 = start_k if epoch == start else 0
+            batches = epoch_batches(n_s, len(items) - n_s, mode, cfg, epoch)
+            plan = [shard_batch(b, mode, acc.process_index, acc.num_processes) for b in batches]
+            dl = torch.utils.data.DataLoader(ds, batch_sampler=[p for p, _ in plan[k0:]], num_workers=cfg.num_workers,   # own generator: the global
+                                             generator=torch.Generator().manual_seed(_seed(cfg.seed, epoch, 3)))          # RNG (dropout) is left alone
+            sums = dict(partial.get('sums', {})) if epoch == start and k0 else {}; n = partial.get('n', 0) if epoch == start and k0 else 0
+            model.train(); t0, images, lr0 = time.perf_counter(), 0, sched.get_last_lr()[0]
+            bar = tqdm(dl, desc=f'{mode} epoch {epoch + 1}/{cfg.epochs}', disable=not (progress and main), leave=False, initial=k0, total=spe)
+            for k, (x, y) in enumerate(bar, start=k0):
+                x, y = x.to(acc.device), y.to(acc.device)
+                loss, terms = _step_loss(model, x, y, plan[k][1], mode, acc)
+                step = epoch * spe + k + 1; _check_finite(loss, acc, out, epoch, step, cfg)
+                opt.zero_grad(set_to_none=True); acc.backward(loss); opt.step(); sched.step()
+                for key, v in terms.items(): sums[key] = sums.get(key, 0.) + v.item()
+                n += 1; images += len(batches[k])
+                if main: bar.set_postfix(loss=f"{sums['loss'] / n:.4f}", img_s=f'{images / (time.perf_counter() - t0):.1f}')
+                if cfg.checkpoint_every and step % cfg.checkpoint_every == 0 and k + 1 < spe and main:
+                    _save_checkpoint(ckpt, acc, model, opt, sched, cfg, mode, n_classes, fp, epoch, k + 1, step, log, dict(sums=sums, n=n))
+                if callback is not None: callback(dict(step=step, epoch=epoch, step_in_epoch=k + 1, loss=terms['loss'].item(), model=acc.unwrap_model(model), accelerator=acc))
+            rec = _epoch_record(acc, sums, n, images, time.perf_counter() - t0, epoch, lr0); _sync_buffers(model, acc)
+            if val_names is not None and ((cfg.val_every and (epoch + 1) % cfg.val_every == 0) or epoch + 1 == cfg.epochs):
+                val = v = evaluate_segmentation(acc.unwrap_model(model), root, val_names, fold, acc, progress=False)
+                rec.update({f'val_{key}': v[key] for key in ('miou', 'miou_base', 'miou_novel') if v.get(key) is not None})
+            log.append(rec)
+            if main:
+                _save_checkpoint(ckpt, acc, model, opt, sched, cfg, mode, n_classes, fp, epoch + 1, 0, (epoch + 1) * spe, log, {})
+                save_json(log, out/'log.json')
+                if progress: print(f'{mode} epoch {epoch + 1}/{cfg.epochs}: ' + ', '.join(f'{key} {v:.4g}' for key, v in rec.items() if key != 'epoch'))
+        if val_names is not None and val is None: val = evaluate_segmentation(acc.unwrap_model(model), root, val_names, fold, acc, progress=False)
+        res = dict(model=str(out/'model.pth'), mode=mode, n_strong=n_s, n_weak=len(items) - n_s, steps=total, log=log,
+                   val=val,
+                   seconds=round(time.perf_counter() - t_start, 2), processes=acc.num_processes, fingerprint=fp)
         if main:
-            _save_checkpoint(ckpt, acc, model, opt, sched, cfg, mode, n_classes, fp, epoch + 1, 0, (epoch + 1) * spe, log, {})
-            save_json(log, out/'log.json')
-            if progress: print(f'{mode} epoch {epoch + 1}/{cfg.epochs}: ' + ', '.join(f'{key} {v:.4g}' for key, v in rec.items() if key != 'epoch'))
-    if val_names is not None and val is None: val = evaluate_segmentation(acc.unwrap_model(model), root, val_names, fold, acc, progress=False)
-    res = dict(model=str(out/'model.pth'), mode=mode, n_strong=n_s, n_weak=len(items) - n_s, steps=total, log=log,
-               val=val,
-               seconds=round(time.perf_counter() - t_start, 2), processes=acc.num_processes, fingerprint=fp)
-    if main:
-        _save_model(out/'model.pth', acc.unwrap_model(model), cfg, mode, n_classes, fp, log)
-        save_json(res, out/'train.json')
-    acc.wait_for_everyone()
-    return res
+            _save_model(out/'model.pth', acc.unwrap_model(model), cfg, mode, n_classes, fp, log)
+            save_json(res, out/'train.json')
+        acc.wait_for_everyone()
+        return res
 
 # %% ../nbs/15_segment.ipynb #0036f94c
 @torch.no_grad()

@@ -22,10 +22,10 @@ from .folds import N_FOLDS, split_samples
 
 # %% auto #0
 __all__ = ['N_BODIES', 'BODY_NAMES', 'BODY_RGB', 'PART_PATTERNS', 'PART_COLOURS', 'PART_RGB', 'PART_OFF_RGB', 'BG_PALETTES',
-           'SynthConfig', 'class_design', 'smooth_noise', 'fine_noise', 'body_texture', 'part_pattern', 'blob_params',
-           'blob_mask', 'object_layers', 'void_band', 'background', 'distractor', 'place_objects', 'paint_object',
-           'sample_rng', 'render_sample', 'voc_xml', 'write_sample', 'sample_summary', 'world_stats', 'world_names',
-           'generate_world', 'plot_world']
+           'SynthConfig', 'class_design', 'second_body', 'smooth_noise', 'fine_noise', 'body_texture', 'part_pattern',
+           'blob_params', 'blob_mask', 'object_layers', 'void_band', 'background', 'distractor', 'place_objects',
+           'paint_object', 'sample_rng', 'render_sample', 'voc_xml', 'write_sample', 'sample_summary', 'world_stats',
+           'world_names', 'generate_world', 'plot_world']
 
 # %% ../../nbs/04_synth.ipynb #ad550b73
 @dataclass
@@ -45,9 +45,11 @@ class SynthConfig:
     max_distractors: int = field(default=4, metadata={'help': 'at most this many body-coloured distractor shapes per image'})
     body_like: float = field(default=0.4, metadata={'help': "share of distractors that copy a body's colour and texture exactly"})
     jpeg_quality: int = field(default=90, metadata={'help': 'JPEG quality of JPEGImages/*.jpg'})
+    regions: int = field(default=1, metadata={'help': "body looks per object: 1 = the class's body only; 2 = a straight cut gives part of the body a second, class-specific look (intra-class variation)"})
+    region_share: tuple = field(default=(0.2, 0.8), metadata={'help': "with regions=2, range of the second look's share of the body, drawn per object"})
 
     def __post_init__(self):
-        self.scale, self.part_fraction = tuple(self.scale), tuple(self.part_fraction)
+        self.scale, self.part_fraction, self.region_share = tuple(self.scale), tuple(self.part_fraction), tuple(self.region_share)
         checks = [(self.n_train >= 1 and self.n_val >= 0, 'n_train must be >= 1 and n_val >= 0'), (self.size >= 32, 'size must be at least 32 px'),
                   (0 <= self.void_width <= self.size / 16, f'void_width must be in 0..size/16 = {self.size // 16} (a wider band could swallow objects)'),
                   (1 <= self.max_objects <= 254, 'max_objects must be in 1..254'), (self.max_distractors >= 0, 'max_distractors must be >= 0'),
@@ -55,7 +57,8 @@ class SynthConfig:
                   (0 <= self.min_visible < 1, 'min_visible must be in [0, 1)'),
                   (len(self.scale) == 2 and 0 < self.scale[0] <= self.scale[1] <= 0.5, 'scale must be two fractions 0 < lo <= hi <= 0.5'),
                   (len(self.part_fraction) == 2 and 0 < self.part_fraction[0] <= self.part_fraction[1] < 1, 'part_fraction must be two fractions 0 < lo <= hi < 1'),
-                  (1 <= self.jpeg_quality <= 100, 'jpeg_quality must be in 1..100')]
+                  (1 <= self.jpeg_quality <= 100, 'jpeg_quality must be in 1..100'), (self.regions in (1, 2), 'regions must be 1 or 2'),
+                  (len(self.region_share) == 2 and 0 < self.region_share[0] <= self.region_share[1] < 1, 'region_share must be two fractions 0 < lo <= hi < 1')]
         for ok, msg in checks:
             if not ok: raise ValueError(f'SynthConfig: {msg}, got {self}')
 
@@ -74,6 +77,11 @@ def class_design(c:int, # a VOC class id, 1..20
     if not 1 <= c <= 20: raise ValueError(f'class id must be in 1..20, got {c}')
     k = c - 1
     return dict(body=k % 4, pattern=PART_PATTERNS[k % 5], colour=PART_COLOURS[(k // 5 + k % 5) % 4])
+
+def second_body(c:int, # a VOC class id, 1..20
+               )->int: # the body group of the class's second look (never its first)
+    "The body of category `c`'s second look in a world with `regions=2`: ((c-1)%4 + 1 + ((c-1)//4)%3) % 4."
+    k = c - 1; return (class_design(c)['body'] + 1 + (k // 4) % 3) % N_BODIES
 
 # %% ../../nbs/04_synth.ipynb #3141df20
 def _unit(f): return ((f - f.mean()) / (f.std() + 1e-8)).astype(np.float32)
@@ -175,11 +183,11 @@ def _to_frame(a, y0, x0, size, fill=0):
     if ys.start < ys.stop and xs.start < xs.stop: out[ys, xs] = a[ys.start - y0:ys.stop - y0, xs.start - x0:xs.stop - x0]
     return out
 
-def object_layers(p:dict, # blob parameters plus `part_frac` (share of area) and `part_end` (+1 or -1)
+def object_layers(p:dict, # blob parameters plus `part_frac` (share of area), `part_end` (+1 or -1) and, optionally, `cut` and `share2`
                   size:int, # image side
                   rim:float, # width in px of the edge shading
-                 )->dict: # mask, part, shade (frame arrays) and area, part_area (whole object, px)
-    "Rasterise an object: its mask, its part (the `part_frac` of its pixels nearest a point toward one end) and a shading that darkens toward the outline."
+                 )->dict: # mask, part, shade (frame arrays), area, part_area (whole object, px) and, with `share2`, region2
+    "Rasterise an object: its mask, its part (the `part_frac` of its pixels nearest a point toward one end), a shading that darkens toward the outline and, optionally, the region of its second look."
     yy, xx, y0, x0 = _window(p)
     inside, _ = blob_mask(p, yy, xx)
     off = p['part_end'] * 0.55 * p['R'] * np.sqrt(p['aspect'])
@@ -187,8 +195,13 @@ def object_layers(p:dict, # blob parameters plus `part_frac` (share of area) and
     kth = max(1, int(round(p['part_frac'] * inside.sum())))
     part = inside & (d <= np.partition(d[inside], kth - 1)[kth - 1])
     shade = 0.55 + 0.45 * np.clip((ndimage.distance_transform_edt(inside) - 1) / rim, 0, 1)
-    return dict(mask=_to_frame(inside, y0, x0, size), part=_to_frame(part, y0, x0, size),
-                shade=_to_frame(shade.astype(np.float32), y0, x0, size, 1.), area=int(inside.sum()), part_area=int(part.sum()))
+    out = dict(mask=_to_frame(inside, y0, x0, size), part=_to_frame(part, y0, x0, size),
+               shade=_to_frame(shade.astype(np.float32), y0, x0, size, 1.), area=int(inside.sum()), part_area=int(part.sum()))
+    if 'share2' in p:                                       # the `share2` of the body's pixels farthest along the direction `cut`
+        body = inside & ~part; w = np.cos(p['cut']) * (xx - p['cx']) + np.sin(p['cut']) * (yy - p['cy'])
+        n2 = int(round(p['share2'] * body.sum()))
+        out['region2'] = _to_frame(body & (w >= np.partition(w[body], -n2)[-n2]) if n2 else np.zeros_like(body), y0, x0, size)
+    return out
 
 # %% ../../nbs/04_synth.ipynb #8b1eb7a6
 def void_band(regions:np.ndarray, # (H, W) int region ids: 0 background, k for instance k
@@ -276,9 +289,11 @@ def place_objects(rng:np.random.Generator, # the sample's generator
                  )->list: # dicts: cls, body, p (blob params) and object_layers' arrays
     "Draw 1..max_objects objects (categories, shapes, parts) so that none is hidden too much by the ones drawn after it."
     objs, rim = [], 4 * cfg.size / 128
+    rng2 = rng.spawn(1)[0] if cfg.regions == 2 else None    # second looks draw from a child generator: the layout stays that of regions=1
     for i, c in enumerate(_draw_classes(rng, cfg)):
         for _ in range(tries if i else 100 * tries):
             p = {**blob_params(rng, cfg.size, cfg.scale), 'part_frac': rng.uniform(*cfg.part_fraction), 'part_end': rng.choice([-1, 1])}
+            if rng2 is not None: p.update(cut=rng2.uniform(0, 2 * np.pi), share2=rng2.uniform(*cfg.region_share), look2=int(rng2.integers(2**31)))
             o = {'cls': c, 'body': class_design(c)['body'], 'p': p, **object_layers(p, cfg.size, rim)}
             if _layout_ok(objs + [o], cfg): objs.append(o); break
     if not objs: raise ValueError(f'no object fits an image with {cfg}; widen scale or lower min_visible')
@@ -289,10 +304,14 @@ def paint_object(canvas:np.ndarray, # (H, W, 3) float image, painted in place
                  o:dict, # an object from `place_objects`
                  rng:np.random.Generator, # the sample's generator
                 )->None:
-    "Paint an object: jittered body colour times its body texture, the part's pattern on top, all times the edge shading."
+    "Paint an object: jittered body colour times its body texture (and its second look's), the part's pattern on top, all times the edge shading."
     size, look = canvas.shape[0], class_design(o['cls'])
     body = (BODY_RGB[o['body']] * rng.uniform(0.85, 1.15) + rng.normal(0, 0.02, 3)).astype(np.float32)
     rgb = body_texture(rng, o['body'], size)[..., None] * body
+    if 'region2' in o:                       # the second look (regions=2), drawn from its own seed so the rest of the image is unchanged
+        g2, r2 = second_body(o['cls']), np.random.default_rng(o['p']['look2'])
+        body2 = (BODY_RGB[g2] * r2.uniform(0.85, 1.15) + r2.normal(0, 0.02, 3)).astype(np.float32)
+        rgb = np.where(o['region2'][..., None], body_texture(r2, g2, size)[..., None] * body2, rgb)
     on = part_pattern(rng, look['pattern'], size)
     part_rgb = np.where(on[..., None], PART_RGB[PART_COLOURS.index(look['colour'])], PART_OFF_RGB)
     rgb = np.where(o['part'][..., None], part_rgb, rgb) * o['shade'][..., None]
@@ -395,7 +414,8 @@ def _existing(out, cfg):
     "Stats of a finished world with the same config (None if there is none); a clear error for anything else in the way."
     meta, want = out/'synth.json', json.loads(json.dumps(dataclasses.asdict(cfg)))  # tuples become lists, as stored
     if meta.exists():
-        m = load_json(meta)
+        m, old = load_json(meta), json.loads(json.dumps(dataclasses.asdict(SynthConfig())))
+        if isinstance(m.get('config'), dict): m['config'] = {**old, **m['config']}   # a field added later: its default keeps the old worlds
         if m.get('config') != want:
             diff = sorted(k for k in want if (m.get('config') or {}).get(k) != want[k])
             raise DataError(out, f'already holds a synthetic world made with a different config (differs in {diff})', 'choose another output folder, or delete this one to regenerate it')
