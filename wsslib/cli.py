@@ -175,6 +175,8 @@ def _add_dualbranch_args(s):
     s.add_argument('--cam-dir', type=Path, default=None, help='a finished CAM run folder (cam/, cam_classifier.pth) on the training split, used as it is')
     s.add_argument('--no-init-from-cam', dest='init_from_cam', action='store_false', help='do not start the backbones from the CAM classifier (use --pretrained for ImageNet)')
     s.add_argument('--preset', choices=SEG_PRESETS, default=None, help='SegConfig preset (default: synthetic; dualbranch_voc with --data voc)')
+    s.add_argument('--repeats', type=int, default=1, help='networks per variant (training seeds SEED + 1000 r), averaged in the table (default: %(default)s)')
+    s.add_argument('--workers', type=int, default=0, help='networks trained at once (default: 0 = one per CPU core without a GPU, else 1)')
     add_method_args(s, 'dualbranch', SegConfig)
 
 def seg_config_from_args(args, # parsed arguments holding SegConfig flags and `preset`, `data`
@@ -194,7 +196,7 @@ def cmd_dualbranch(args):
         cam_cfg = CAMConfig.psa_voc(crf=False)
     res = run_dualbranch(root, args.out, args.seed, seg_config_from_args(args), n_strong=args.n_strong, strong_split=args.strong_split,
                          train_split=args.train_split, sbd_root=args.sbd_root, cam_dir=args.cam_dir, cam_cfg=cam_cfg,
-                         init_from_cam=args.init_from_cam, progress=not args.quiet)
+                         init_from_cam=args.init_from_cam, repeats=args.repeats, workers=args.workers, progress=not args.quiet)
     print(format_dualbranch(res))
     print(f"results: {Path(args.out)/'results.json'}; seconds: {res['seconds']}")
     return res

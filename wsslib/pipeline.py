@@ -6,8 +6,7 @@ Docs: https://wsslib.github.io/wsslib/pipeline.html.md"""
 
 # %% ../nbs/20_pipeline.ipynb #68650b92
 from __future__ import annotations
-import dataclasses, multiprocessing, os
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import dataclasses, os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,12 +22,12 @@ from .data.folds import N_FOLDS, novel_classes, split_samples
 from .cam import CAMConfig, cam_path, load_cam
 from .boundary import boundary_path, load_boundary_map
 from .retab import RETABConfig, run_retab
-from .segment import DualBranchNet, SegConfig, evaluate_segmentation, load_segnet, train_segmentation
+from .segment import DualBranchNet, SegConfig, evaluate_segmentation, load_segnet, n_workers, train_networks, train_segmentation
 
 # %% auto #0
 __all__ = ['METHODS', 'SCORES', 'SHARED_METHODS', 'PipelineConfig', 'training_sets', 'NovelFromWeak', 'load_network', 'net_dir',
-           'train_networks', 'run_fold', 'mean_over_folds', 'format_table', 'plot_stages', 'plot_predictions',
-           'write_report', 'run_pipeline']
+           'run_fold', 'mean_over_folds', 'format_table', 'plot_stages', 'plot_predictions', 'write_report',
+           'run_pipeline']
 
 # %% ../nbs/20_pipeline.ipynb #81a6e7b1
 METHODS = ('CAM+RW', 'CAM+RW(seggt)', 'CAM+RW(affgt+seggt)', 'CAM+RETAB', 'CAM+RETAB+dual-branch', 'Fully Oracle')
@@ -133,29 +132,7 @@ def _evaluate(model_path, root, names, fold, out, progress=True):
 
 def _n_workers(cfg, seg_cfg, n_jobs):
     "Networks trained at once: `cfg.workers`, or one per CPU core (at `num_threads` each) when there is no GPU, else 1."
-    if cfg.workers: return max(1, min(cfg.workers, n_jobs))
-    if torch.cuda.is_available(): return 1
-    return max(1, min(n_jobs, (os.cpu_count() or 1) // seg_cfg.num_threads))
-
-def train_networks(jobs:dict, # method -> keyword arguments of `train_segmentation` (without `progress`)
-                   workers:int=1, # processes training at once (1: one after the other, in this process)
-                   progress:bool=True, # progress bars
-                  )->dict: # method -> `train_segmentation`'s result
-    "Train several segmentation networks, one after the other or each in its own (spawned) process."
-    done = lambda kw: (Path(kw['out_dir'])/'train.json').exists() and (Path(kw['out_dir'])/'model.pth').exists()
-    res = {m: train_segmentation(**kw, progress=progress) for m, kw in jobs.items() if workers <= 1 or done(kw)}   # finished runs return at once
-    order = sorted((m for m in jobs if m not in res), key=lambda m: jobs[m].get('mode') != 'dual')   # the longest (dual: 2x the steps) first
-    if len(order) == 1: res[order[0]] = train_segmentation(**jobs[order[0]], progress=progress)
-    if len(order) <= 1: return {m: res[m] for m in jobs}
-    with ProcessPoolExecutor(min(workers, len(order)), mp_context=multiprocessing.get_context('spawn')) as ex:
-        futs = {ex.submit(train_segmentation, **jobs[m], progress=False): m for m in order}
-        try:
-            for f in tqdm(as_completed(futs), total=len(futs), desc=f'segmentation networks ({min(workers, len(order))} processes)', disable=not progress):
-                res[futs[f]] = f.result()
-        except BaseException:
-            for f in futs: f.cancel()                                                      # fail fast: queued networks never start
-            raise
-    return {m: res[m] for m in jobs}
+    return n_workers(n_jobs, seg_cfg.num_threads, cfg.workers)
 
 def run_fold(root, # the dataset folder
              out_dir, # the run folder (shared by the folds of one seed)

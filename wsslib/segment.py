@@ -6,8 +6,8 @@ Docs: https://wsslib.github.io/wsslib/segment.html.md"""
 
 # %% ../nbs/15_segment.ipynb #191cf5b5
 from __future__ import annotations
-import dataclasses, hashlib, json, random, time
-from concurrent.futures import ThreadPoolExecutor
+import dataclasses, hashlib, json, multiprocessing, os, random, time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -29,7 +29,7 @@ from .models.backbones import BACKBONES, OPTIMIZERS, BackboneConfig, get_backbon
 __all__ = ['HEADS', 'MODES', 'VARIANTS', 'SegConfig', 'HeadPart', 'SegNet', 'DualBranchNet', 'masked_ce', 'dual_loss',
            'oversample_copies', 'epoch_batches', 'shard_batch', 'check_training_data', 'PlannedSet', 'lr_factor',
            'run_fingerprint', 'load_segnet', 'train_segmentation', 'seg_probs', 'evaluate_segmentation', 'predict',
-           'SegEnsemble', 'cam_proxy_labels', 'run_dualbranch', 'format_dualbranch']
+           'SegEnsemble', 'n_workers', 'train_networks', 'cam_proxy_labels', 'run_dualbranch', 'format_dualbranch']
 
 # %% ../nbs/15_segment.ipynb #a6be3741
 HEADS = ('largefov', 'aspp')
@@ -571,6 +571,37 @@ class SegEnsemble(nn.Module):
         p = sum(w * torch.softmax(m(x).float(), 1) for w, m in zip(self.w, self.models))
         return torch.log(p.clamp_min(1e-12))
 
+# %% ../nbs/15_segment.ipynb #e630dc4d
+def n_workers(n_jobs:int, # networks to train
+              num_threads:int=1, # torch threads per network
+              workers:int=0, # requested processes (0: automatic)
+             )->int: # processes to train with
+    "Networks trained at once: `workers` if given, else 1 on a GPU, else one per `num_threads` CPU cores; never more than `n_jobs`."
+    if workers: return max(1, min(workers, n_jobs))
+    if torch.cuda.is_available(): return 1
+    return max(1, min(n_jobs, (os.cpu_count() or 1) // max(1, num_threads)))
+
+def train_networks(jobs:dict, # key -> keyword arguments of `train_segmentation` (without `progress`)
+                   workers:int=1, # processes training at once (1: one after the other, in this process)
+                   progress:bool=True, # progress bars
+                  )->dict: # key -> `train_segmentation`'s result
+    "Train several segmentation networks, one after the other or each in its own (spawned) process."
+    from wsslib.segment import train_segmentation as train   # by module path, so spawned workers can import it (also from a notebook)
+    done = lambda kw: (Path(kw['out_dir'])/'train.json').exists() and (Path(kw['out_dir'])/'model.pth').exists()
+    res = {m: train(**kw, progress=progress) for m, kw in jobs.items() if workers <= 1 or done(kw)}   # finished runs return at once
+    order = sorted((m for m in jobs if m not in res), key=lambda m: jobs[m].get('mode') != 'dual')   # the longest (dual: 2x the steps) first
+    if len(order) == 1: res[order[0]] = train(**jobs[order[0]], progress=progress)
+    if len(order) <= 1: return {m: res[m] for m in jobs}
+    with ProcessPoolExecutor(min(workers, len(order)), mp_context=multiprocessing.get_context('spawn')) as ex:
+        futs = {ex.submit(train, **jobs[m], progress=False): m for m in order}
+        try:
+            for f in tqdm(as_completed(futs), total=len(futs), desc=f'segmentation networks ({min(workers, len(order))} processes)', disable=not progress):
+                res[futs[f]] = f.result()
+        except BaseException:
+            for f in futs: f.cancel()                                                      # fail fast: queued networks never start
+            raise
+    return {m: res[m] for m in jobs}
+
 # %% ../nbs/15_segment.ipynb #257af70a
 VARIANTS = ('strong-only', 'mixed', 'oversampled', 'ensemble', 'dual-branch')
 
@@ -602,8 +633,10 @@ def run_dualbranch(root, # a VOC-layout dataset folder (e.g. a synthetic world)
                    cam_cfg=None, # CAM settings when CAM runs here (default: CAMConfig(crf=False))
                    init_from_cam:bool=True, # start every backbone from the CAM classifier's (the papers start from ImageNet)
                    ensemble_weight:float=0.5, # lambda of the ensemble: weight of the mixed network
+                   repeats:int=1, # networks per variant, training seeds seed + 1000 r (in NAME/repeatR/); the table averages them
+                   workers:int=0, # networks trained at once (0: one per CPU core without a GPU, else 1)
                    progress:bool=True, # progress bars
-                  )->dict: # {variant: {'miou', ...}, 'proxy', 'seconds', ...} (also OUT/results.json)
+                  )->dict: # {variant: {'miou', 'runs', ...}, 'proxy', 'seconds', ...} (also OUT/results.json)
     "The dual-branch paper's central table: strong-only, mixed, oversampled, ensemble, dual-branch, scored on val."
     from wsslib.cam import CAMConfig, run_cam, eval_cams, label_quality, cam_path
     out, secs = Path(out_dir), {}; cfg = dataclasses.replace(cfg or SegConfig(), seed=seed)
@@ -627,19 +660,29 @@ def run_dualbranch(root, # a VOC-layout dataset folder (e.g. a synthetic world)
         proxy = dict(threshold=t, strong_miou=ev['best_miou'], weak_miou=label_quality(out/'proxy', root, w_names, progress)['miou'])
     strong = {n: voc.label_path(n) for n in s_names}
     init = cam_dir/'cam_classifier.pth' if init_from_cam else None
-    kw = dict(cfg=cfg, val_names=val, init=init, progress=progress); res, nets = {}, {}
-    for name, w, mode in (('strong-only', None, 'single'), ('mixed', weak, 'single'), ('oversampled', weak, 'oversample'), ('dual-branch', weak, 'dual')):
-        with Timer(name, secs):
-            r = train_segmentation(root, out/name, strong, w, mode=mode, **kw)
-            res[name] = dict(miou=r['val']['miou'], iou=r['val']['iou'], train_seconds=r['seconds'], images_per_s=r['log'][-1]['images_per_s'], log=r['log'])
-            nets[name] = load_segnet(out/name/'model.pth')
+    if repeats < 1: raise ValueError(f'repeats must be >= 1, got {repeats}')
+    nets_of = (('strong-only', None, 'single'), ('mixed', weak, 'single'), ('oversampled', weak, 'oversample'), ('dual-branch', weak, 'dual'))
+    d = lambda name, r: out/name/(f'repeat{r}' if r else '')                       # repeat 0 = the plain run's folder
+    jobs = {(name, r): dict(root=root, out_dir=d(name, r), strong=strong, weak=w, mode=mode, cfg=dataclasses.replace(cfg, seed=seed + 1000 * r),
+                            val_names=val, init=init) for r in range(repeats) for name, w, mode in nets_of}
+    with Timer('networks', secs): trained = train_networks(jobs, n_workers(len(jobs), cfg.num_threads, workers), progress)
+    runs = {k: [] for k in VARIANTS}
     with Timer('eval', secs):
-        e = evaluate_segmentation(SegEnsemble([nets['strong-only'], nets['mixed']], [1 - ensemble_weight, ensemble_weight]), root, val, progress=progress)
-        res['ensemble'] = dict(miou=e['miou'], iou=e['iou'], weight_mixed=ensemble_weight)
-        wb = nets['dual-branch']; wb.strong, wb.weak = wb.weak, wb.strong        # the weak branch, for the record
-        res['dual-branch']['weak_branch_miou'] = evaluate_segmentation(wb, root, val, progress=progress)['miou']
-    res = {k: res[k] for k in VARIANTS}
-    res.update(proxy=proxy, n_strong=len(s_names), n_weak=len(w_names), n_val=len(val), seed=seed, cam_dir=str(cam_dir),
+        for r in range(repeats):
+            for name, _, _ in nets_of:
+                t = trained[name, r]
+                runs[name].append(dict(seed=seed + 1000 * r, miou=t['val']['miou'], iou=t['val']['iou'], train_seconds=t['seconds'], images_per_s=t['log'][-1]['images_per_s']))
+            nets = {name: load_segnet(d(name, r)/'model.pth') for name in ('strong-only', 'mixed', 'dual-branch')}
+            e = evaluate_segmentation(SegEnsemble([nets['strong-only'], nets['mixed']], [1 - ensemble_weight, ensemble_weight]), root, val, progress=progress)
+            runs['ensemble'].append(dict(seed=seed + 1000 * r, miou=e['miou'], iou=e['iou'], weight_mixed=ensemble_weight))
+            wb = nets['dual-branch']; wb.strong, wb.weak = wb.weak, wb.strong        # the weak branch, for the record
+            runs['dual-branch'][-1]['weak_branch_miou'] = evaluate_segmentation(wb, root, val, progress=progress)['miou']
+    mean = lambda xs: float(np.mean(xs))
+    res = {k: dict(miou=mean([x['miou'] for x in rs]), miou_sd=float(np.std([x['miou'] for x in rs], ddof=1)) if repeats > 1 else 0.,
+                   iou=[None if all(x['iou'][c] is None for x in rs) else mean([x['iou'][c] for x in rs if x['iou'][c] is not None]) for c in range(len(rs[0]['iou']))],
+                   **{f: rs[0][f] for f in ('train_seconds', 'images_per_s', 'weight_mixed') if f in rs[0]}, runs=rs) for k, rs in runs.items()}
+    res['dual-branch']['weak_branch_miou'] = mean([x['weak_branch_miou'] for x in runs['dual-branch']])
+    res.update(proxy=proxy, n_strong=len(s_names), n_weak=len(w_names), n_val=len(val), seed=seed, repeats=repeats, cam_dir=str(cam_dir),
                seconds={**secs, 'total': round(sum(secs.values()), 1)}, config=dict(seg=dataclasses.asdict(cfg), init_from_cam=init_from_cam))
     save_json(res, out/'results.json')
     return res
@@ -647,7 +690,8 @@ def run_dualbranch(root, # a VOC-layout dataset folder (e.g. a synthetic world)
 def format_dualbranch(res:dict, # the output of `run_dualbranch`
                      )->str: # a table of val mIoU (%) per variant, with the proxy-label quality
     "The dual-branch table as text."
-    lines = [f"{'network':<14}{'val mIoU %':>11}", *(f"{k:<14}{100 * res[k]['miou']:>11.1f}" for k in VARIANTS)]
+    n = res.get('repeats', 1); sd = lambda k: f" ± {100 * res[k]['miou_sd']:.1f}" if n > 1 else ''
+    lines = [f"{'network':<14}{'val mIoU %':>11}" + (f'  (mean ± sd of {n} training seeds)' if n > 1 else ''), *(f"{k:<14}{100 * res[k]['miou']:>11.1f}{sd(k)}" for k in VARIANTS)]
     wb = res['dual-branch'].get('weak_branch_miou')
     if wb is not None: lines.append(f"{'(weak branch)':<14}{100 * wb:>11.1f}")
     p = res['proxy']
