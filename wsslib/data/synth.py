@@ -300,18 +300,20 @@ def place_objects(rng:np.random.Generator, # the sample's generator
     return objs
 
 # %% ../../nbs/04_synth.ipynb #aed8899c
+def _body_look(rng, g, size):
+    "Body group `g`'s colour, jittered (x0.85-1.15 and a little noise per channel), times its texture."
+    col = (BODY_RGB[g] * rng.uniform(0.85, 1.15) + rng.normal(0, 0.02, 3)).astype(np.float32)
+    return body_texture(rng, g, size)[..., None] * col
+
 def paint_object(canvas:np.ndarray, # (H, W, 3) float image, painted in place
                  o:dict, # an object from `place_objects`
                  rng:np.random.Generator, # the sample's generator
                 )->None:
     "Paint an object: jittered body colour times its body texture (and its second look's), the part's pattern on top, all times the edge shading."
     size, look = canvas.shape[0], class_design(o['cls'])
-    body = (BODY_RGB[o['body']] * rng.uniform(0.85, 1.15) + rng.normal(0, 0.02, 3)).astype(np.float32)
-    rgb = body_texture(rng, o['body'], size)[..., None] * body
+    rgb = _body_look(rng, o['body'], size)
     if 'region2' in o:                       # the second look (regions=2), drawn from its own seed so the rest of the image is unchanged
-        g2, r2 = second_body(o['cls']), np.random.default_rng(o['p']['look2'])
-        body2 = (BODY_RGB[g2] * r2.uniform(0.85, 1.15) + r2.normal(0, 0.02, 3)).astype(np.float32)
-        rgb = np.where(o['region2'][..., None], body_texture(r2, g2, size)[..., None] * body2, rgb)
+        rgb = np.where(o['region2'][..., None], _body_look(np.random.default_rng(o['p']['look2']), second_body(o['cls']), size), rgb)
     on = part_pattern(rng, look['pattern'], size)
     part_rgb = np.where(on[..., None], PART_RGB[PART_COLOURS.index(look['colour'])], PART_OFF_RGB)
     rgb = np.where(o['part'][..., None], part_rgb, rgb) * o['shade'][..., None]
@@ -414,8 +416,8 @@ def _existing(out, cfg):
     "Stats of a finished world with the same config (None if there is none); a clear error for anything else in the way."
     meta, want = out/'synth.json', json.loads(json.dumps(dataclasses.asdict(cfg)))  # tuples become lists, as stored
     if meta.exists():
-        m, old = load_json(meta), json.loads(json.dumps(dataclasses.asdict(SynthConfig())))
-        if isinstance(m.get('config'), dict): m['config'] = {**old, **m['config']}   # a field added later: its default keeps the old worlds
+        m, defaults = load_json(meta), json.loads(json.dumps(dataclasses.asdict(SynthConfig())))
+        if isinstance(m.get('config'), dict): m['config'] = {**defaults, **m['config']}   # a field added later: its default keeps the old worlds
         if m.get('config') != want:
             diff = sorted(k for k in want if (m.get('config') or {}).get(k) != want[k])
             raise DataError(out, f'already holds a synthetic world made with a different config (differs in {diff})', 'choose another output folder, or delete this one to regenerate it')
