@@ -1,10 +1,14 @@
 """Markdown tables of `wsslib demo` runs: per fold and mean over folds, per seed, with the done-when orderings checked.
 
 usage: python benchmarks/pipeline_table.py RUN_SEED0 [RUN_SEED1 ...]   (each RUN holds foldK/results.json of one seed)
+
+A row trained with `--repeats N` shows the mean of its N networks, with +- their sd on the novel score; the methods are
+those every fold has (a `--methods` subset is fine).
 """
 import json, sys
+import numpy as np
 from pathlib import Path
-from wsslib.pipeline import METHODS, mean_over_folds
+from wsslib.pipeline import METHODS, SCORES, mean_over_folds
 
 ORDER = ('CAM+RETAB', 'CAM+RW(affgt+seggt)', 'CAM+RW(seggt)', 'CAM+RW')   # expected novel-mIoU ranking, best first
 SHORT = {'CAM+RW': 'RW', 'CAM+RW(seggt)': 'seggt', 'CAM+RW(affgt+seggt)': 'affgt+seggt', 'CAM+RETAB': 'RETAB',
@@ -14,27 +18,39 @@ def orderings(r:dict)->str:
     "Which done-when orderings of novel mIoU hold in one result (a fold's or a mean)."
     nov = {m: r[m]['miou_novel'] for m in METHODS if m in r}
     chain = [f"{SHORT[a]} > {SHORT[b]}: {'yes' if nov[a] > nov[b] else 'NO'}" for a, b in zip(ORDER, ORDER[1:])]
-    beaten = [SHORT[m] for m in METHODS if m != 'Fully Oracle' and nov[m] >= nov['Fully Oracle']]
+    beaten = [SHORT[m] for m in nov if m != 'Fully Oracle' and nov[m] >= nov['Fully Oracle']]
     return '; '.join(chain + ['oracle above all: ' + ('yes' if not beaten else f"NO ({', '.join(beaten)} >=)")])
 
 def table(run:Path)->str:
     folds = {int(p.parent.name[4:]): json.loads(p.read_text()) for p in sorted(run.glob('fold*/results.json'))}
-    folds = {k: v for k, v in folds.items() if all(m in v for m in METHODS)}
+    methods = [m for m in METHODS if all(m in v for v in folds.values())]
     seed = next(iter(folds.values()))['seed'] if folds else '?'
     rows = [f'### Seed {seed} ({run})', '', '| method | ' + ' | '.join(f'fold {k}' for k in folds) + ' | **mean** |',
             '|---|' + '---|' * (len(folds) + 1)]
-    mean = mean_over_folds(folds) if folds else {}
-    for m in METHODS:
-        cells = [f"{100 * folds[k][m]['miou']:.1f} / {100 * folds[k][m]['miou_base']:.1f} / **{100 * folds[k][m]['miou_novel']:.1f}**" for k in folds]
+    mean = mean_over_folds({k: {m: v[m] for m in methods} for k, v in folds.items()}) if folds else {}
+    def sd(r):  # +- sd of the novel score over the row's networks (trained with --repeats)
+        runs = [x['miou_novel'] for x in r.get('runs', [])]
+        return f' ± {100 * np.std(runs, ddof=1):.1f}' if len(runs) > 1 else ''
+    for m in methods:
+        cells = [f"{100 * folds[k][m]['miou']:.1f} / {100 * folds[k][m]['miou_base']:.1f} / **{100 * folds[k][m]['miou_novel']:.1f}**{sd(folds[k][m])}" for k in folds]
         cells.append(f"{100 * mean[m]['miou']:.1f} / {100 * mean[m]['miou_base']:.1f} / **{100 * mean[m]['miou_novel']:.1f}**")
         rows.append(f'| {m} | ' + ' | '.join(cells) + ' |')
     pl = lambda v, m: f"{100 * v[m]['pseudo']['miou_novel']:.1f}" if 'pseudo' in v.get(m, {}) else '-'
     rows += ['', 'Pseudo labels on train, novel mIoU at the search-bg threshold (what the rows are trained on; seggt shares RW\'s):', '']
     rows += [f'- fold {k}: CAM+RW {pl(v, "CAM+RW")}, CAM+RW(affgt+seggt) {pl(v, "CAM+RW(affgt+seggt)")}, CAM+RETAB {pl(v, "CAM+RETAB")}' for k, v in folds.items()]
+    nrep = sorted({len(v[m].get('runs', [1])) for v in folds.values() for m in methods})
+    rows += ['', f"Networks per row and fold: {', '.join(map(str, nrep))} (training seeds S, S+1000, ...)."]
     rows += ['', 'Orderings of novel mIoU:', ''] + [f'- fold {k}: {orderings(v)}' for k, v in folds.items()]
-    rows += [f'- mean over folds {sorted(folds)}: {orderings(mean)}', '',
-             'Training seconds of the 6 networks a fold uses (from the runs that trained them, the shared CAM+RW and oracle networks counted in every fold; other jobs ran beside them): '
-             + ', '.join(f"fold {k} {sum(v[m].get('train_seconds', float('nan')) for m in METHODS):.0f}" for k, v in folds.items())]
+    rows += [f'- mean over folds {sorted(folds)}: {orderings(mean)}']
+    for r in range(1, min(nrep)) if min(nrep) > 1 else ():   # the draws one by one: repeat r of every row (training seed S + 1000 r)
+        if r == 1:
+            one = lambda k: {m: {x: folds[k][m]['runs'][0][x] for x in SCORES} for m in methods}
+            rows.append(f"- mean over folds, training seed S only: {orderings(mean_over_folds({k: one(k) for k in folds}))}")
+        one = lambda k: {m: {x: folds[k][m]['runs'][r][x] for x in SCORES} for m in methods}
+        rows.append(f"- mean over folds, training seed S+{1000 * r} only: {orderings(mean_over_folds({k: one(k) for k in folds}))}")
+    rows += ['',
+             f'Training seconds of the {len(methods)} first networks a fold uses (from the runs that trained them, the shared CAM+RW and oracle networks counted in every fold; other jobs ran beside them): '
+             + ', '.join(f"fold {k} {sum(v[m].get('train_seconds', float('nan')) for m in methods):.0f}" for k, v in folds.items())]
     return '\n'.join(rows)
 
 if __name__ == '__main__':
