@@ -12,13 +12,11 @@ from wsslib.pipeline import load_network, net_dir
 from wsslib.segment import predict
 from wsslib.data.voc import VOC
 from wsslib.data.folds import novel_classes
+from wsslib.metrics import confusion_matrix
 
 def confusion(model, root, names, gts, n:int)->np.ndarray:
-    "Pixel confusion matrix (ground truth x prediction) of a network on the named images."
-    C = np.zeros((n, n), np.int64)
-    for name, p in predict(model, root, names, progress=False):
-        g = gts[name]; k = g < 255; C += np.bincount(n * g[k].astype(int) + np.asarray(p)[k].astype(int), minlength=n * n).reshape(n, n)
-    return C
+    "Pixel confusion matrix (ground truth x prediction, void ground truth skipped) of a network on the named images."
+    return sum(confusion_matrix(np.asarray(p), gts[name], n)[:, :n] for name, p in predict(model, root, names, progress=False))
 
 def novel_errors(C:np.ndarray, nov:list)->dict:
     "The measures of the module docstring from a confusion matrix."
