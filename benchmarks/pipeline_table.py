@@ -42,12 +42,9 @@ def table(run:Path)->str:
     rows += ['', f"Networks per row and fold: {', '.join(map(str, nrep))} (training seeds S, S+1000, ...)."]
     rows += ['', 'Orderings of novel mIoU:', ''] + [f'- fold {k}: {orderings(v)}' for k, v in folds.items()]
     rows += [f'- mean over folds {sorted(folds)}: {orderings(mean)}']
-    for r in range(1, min(nrep)) if min(nrep) > 1 else ():   # the draws one by one: repeat r of every row (training seed S + 1000 r)
-        if r == 1:
-            one = lambda k: {m: {x: folds[k][m]['runs'][0][x] for x in SCORES} for m in methods}
-            rows.append(f"- mean over folds, training seed S only: {orderings(mean_over_folds({k: one(k) for k in folds}))}")
-        one = lambda k: {m: {x: folds[k][m]['runs'][r][x] for x in SCORES} for m in methods}
-        rows.append(f"- mean over folds, training seed S+{1000 * r} only: {orderings(mean_over_folds({k: one(k) for k in folds}))}")
+    for r in range(min(nrep)) if min(nrep) > 1 else ():   # the draws one by one: repeat r of every row (training seed S + 1000 r)
+        draw = {k: {m: {x: folds[k][m]['runs'][r][x] for x in SCORES} for m in methods} for k in folds}
+        rows.append(f"- mean over folds, training seed S{f'+{1000 * r}' if r else ''} only: {orderings(mean_over_folds(draw))}")
     rows += ['',
              f'Training seconds of the {len(methods)} first networks a fold uses (from the runs that trained them, the shared CAM+RW and oracle networks counted in every fold; other jobs ran beside them): '
              + ', '.join(f"fold {k} {sum(v[m].get('train_seconds', float('nan')) for m in methods):.0f}" for k, v in folds.items())]
