@@ -24,8 +24,10 @@ def fill_void(label, ignore:int=255):
 if __name__ == '__main__':
     torch.set_num_threads(1)
     root, run, seed, out = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4])
+    res = next(run.glob('fold*/retab/results.json'), None)
+    if res is None: sys.exit(f'{run}: no fold*/retab/results.json; run `wsslib demo --root {root} --out {run}` first (it trains the CAM classifier used here)')
+    cam_dir = Path(json.loads(res.read_text())['config']['cam_dir'])
     voc = VOC(root); strong = {n: save_label(fill_void(voc.label(n)), out/'labels'/f'{n}.png') for n in voc.names('train')}
-    cam_dir = Path(json.loads(next(run.glob('fold*/retab/results.json')).read_text())['config']['cam_dir'])
     r = train_segmentation(root, out/'net', strong=strong, cfg=SegConfig(seed=seed), resume='auto', init=cam_dir/'cam_classifier.pth', progress=False)
     for f in range(N_FOLDS):
         sc = _evaluate(Path(r['model']), root, voc.names('val'), f, out/'net'/f'val_fold{f}.json', progress=False)
