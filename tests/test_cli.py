@@ -130,6 +130,10 @@ def test_demo_quick_runs_the_pipeline_then_reuses_it(tmp_path):
     assert f1['CAM+RETAB+dual-branch']['model'] != res['per_fold']['0']['CAM+RETAB+dual-branch']['model']
     r3 = run_cli('demo', '--quick', '--root', tmp_path/'world', '--out', tmp_path/'run', '--methods', 'nope', '--quiet', check=False)
     assert r3.returncode == 2 and 'nope' in r3.stderr and 'Traceback' not in r3.stderr
+    # a synthetic world: the dual-branch network's base ground truth had its void filled (PipelineConfig.void='auto')
+    assert len(list((tmp_path/'run'/'shared'/'gt_void_filled').glob('*.png'))) == 60
+    r4 = run_cli('demo', '--quick', '--root', tmp_path/'world', '--out', tmp_path/'run', '--void', 'fill', '--quiet', check=False)
+    assert r4.returncode == 2 and 'nearest' in r4.stderr and 'Traceback' not in r4.stderr
 
 def test_cam_all_on_a_tiny_world(tiny_world, tmp_path):
     r = run_cli('cam', 'all', '--root', tiny_world, '--out', tmp_path/'cam', '--epochs', 1, '--crop', 64,

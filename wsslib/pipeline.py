@@ -17,7 +17,8 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from .core import DataError, Timer, load_json, save_json
-from .data.voc import VOC, VOC_PALETTE, load_label
+from scipy import ndimage
+from .data.voc import IGNORE, VOC, VOC_PALETTE, load_label, save_label
 from .data.folds import N_FOLDS, novel_classes, split_samples
 from .cam import CAMConfig, cam_path, load_cam
 from .boundary import boundary_path, load_boundary_map
@@ -25,13 +26,14 @@ from .retab import RETABConfig, run_retab
 from .segment import DualBranchNet, SegConfig, evaluate_segmentation, load_segnet, n_workers, train_networks, train_segmentation
 
 # %% auto #0
-__all__ = ['METHODS', 'SCORES', 'SHARED_METHODS', 'PipelineConfig', 'training_sets', 'NovelFromWeak', 'load_network', 'net_dir',
-           'run_fold', 'mean_over_folds', 'format_table', 'plot_stages', 'plot_predictions', 'write_report',
-           'run_pipeline']
+__all__ = ['METHODS', 'SCORES', 'VOID_POLICIES', 'SHARED_METHODS', 'PipelineConfig', 'training_sets', 'fill_void',
+           'ground_truth_labels', 'NovelFromWeak', 'load_network', 'net_dir', 'run_fold', 'mean_over_folds',
+           'format_table', 'plot_stages', 'plot_predictions', 'write_report', 'run_pipeline']
 
 # %% ../nbs/20_pipeline.ipynb #81a6e7b1
 METHODS = ('CAM+RW', 'CAM+RW(seggt)', 'CAM+RW(affgt+seggt)', 'CAM+RETAB', 'CAM+RETAB+dual-branch', 'Fully Oracle')
 SCORES = ('miou', 'miou_base', 'miou_novel')                                          # val mIoU: all / base / novel classes of the fold
+VOID_POLICIES = ('auto', 'ignore', 'nearest')
 
 @dataclass
 class PipelineConfig:
@@ -43,6 +45,7 @@ class PipelineConfig:
     init_from_cam: bool = field(default=True, metadata={'help': "start the segmentation backbones from the CAM classifier's (this world's stand-in for ImageNet weights)"})
     workers: int = field(default=0, metadata={'help': 'segmentation networks trained at once, each in its own process (0: one per CPU core on a machine without a GPU, else 1)'})
     repeats: int = field(default=1, metadata={'help': 'segmentation networks per method, trained with seeds SEED, SEED+1000, ...; the table averages their scores'})
+    void: str = field(default='auto', metadata={'help': "void (255) pixels of the ground truth the networks learn from: 'ignore' (DeepLab's VOC recipe), 'nearest' (each takes its nearest labelled pixel's class) or 'auto' (nearest on a synthetic world, ignore otherwise)"})
 
     def __post_init__(self):
         self.methods = tuple(self.methods)
@@ -50,6 +53,7 @@ class PipelineConfig:
         if bad or not self.methods: raise ValueError(f'PipelineConfig.methods: unknown or no methods {bad}; choose from {METHODS}')
         if self.workers < 0: raise ValueError(f'PipelineConfig.workers must be >= 0, got {self.workers}')
         if self.repeats < 1: raise ValueError(f'PipelineConfig.repeats must be >= 1, got {self.repeats}')
+        if self.void not in VOID_POLICIES: raise ValueError(f'PipelineConfig.void must be one of {VOID_POLICIES}, got {self.void!r}')
 
     @staticmethod
     def for_data(data:str, # 'synthetic' or 'voc'
@@ -82,6 +86,31 @@ def training_sets(names:list, # training images
             'CAM+RETAB': ({**gt(base), **pl('retab', nov)}, None, 'single'),
             'CAM+RETAB+dual-branch': (gt(base), pl('retab', nov), 'dual'), 'Fully Oracle': (gt(names), None, 'single')}
     return {m: dict(zip(('strong', 'weak', 'mode'), sets[m])) for m in methods}
+
+# %% ../nbs/20_pipeline.ipynb #d6291d70
+def fill_void(label:np.ndarray, # (H, W) class ids, IGNORE (255) = void
+             )->np.ndarray: # the same map with every void pixel given the class of its nearest non-void pixel
+    "Fill the void of a label map with the nearest labelled pixel's class (a map that is all void is returned as it is)."
+    v = np.asarray(label) == IGNORE
+    if not v.any() or v.all(): return np.array(label, copy=True)
+    iy, ix = ndimage.distance_transform_edt(v, return_distances=False, return_indices=True)
+    return np.asarray(label)[iy, ix]
+
+def ground_truth_labels(root, # the dataset folder
+                        names:list, # images whose ground truth a network learns from
+                        void:str, # 'ignore': the dataset's own masks; 'nearest': `fill_void`ed copies in `out_dir`; 'auto': nearest on a synthetic world
+                        out_dir, # folder for the filled copies (written once, atomically; reused when present)
+                        progress:bool=True)->dict: # name -> label path
+    "The ground-truth label file of each image under a void policy (`PipelineConfig.void`)."
+    if void not in VOID_POLICIES: raise ValueError(f'void must be one of {VOID_POLICIES}, got {void!r}')
+    voc = VOC(root)
+    if void == 'auto': void = 'nearest' if (Path(root)/'synth.json').exists() else 'ignore'
+    if void == 'ignore': return {n: voc.label_path(n) for n in names}
+    out, res = Path(out_dir), {}
+    for n in tqdm(names, desc='void-filled ground truth', disable=not progress, leave=False):
+        res[n] = p = out/f'{n}.png'
+        if not p.exists(): save_label(fill_void(voc.label(n)), p)
+    return res
 
 # %% ../nbs/20_pipeline.ipynb #be324118
 class NovelFromWeak(nn.Module):
@@ -154,7 +183,8 @@ def run_fold(root, # the dataset folder
     novel = set(split_samples(voc.image_labels(pseudo['config']['retab']['train_split']), fold)['novel'])
     src = {'rw': 'CAM+RW', 'affgt': 'CAM+RW(affgt+seggt)', 'retab': 'CAM+RETAB'}
     sets = training_sets(names, novel, {k: pseudo[m]['search_bg']['labels'] for k, m in src.items()}, cfg.methods)
-    res, gt = {}, lambda labs: labs and {n: (voc.label_path(n) if p is None else p) for n, p in labs.items()}
+    gt_files = ground_truth_labels(root, names, cfg.void, out/'shared'/'gt_void_filled', progress)
+    res, gt = {}, lambda labs: labs and {n: (gt_files[n] if p is None else p) for n, p in labs.items()}
     init = Path(pseudo['config']['cam_dir'])/'cam_classifier.pth' if cfg.init_from_cam else None
     runs = [(m, r) for r in range(cfg.repeats) for m in sets]                              # repeat r: seed + 1000 r, in METHOD/repeatR/
     dirs = {(m, r): net_dir(out, fold, m, pseudo['CAM+RW']['search_bg']['threshold'])/(f'repeat{r}' if r else '') for m, r in runs}
