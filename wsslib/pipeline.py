@@ -13,11 +13,11 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from scipy import ndimage
 from torch import nn
 from tqdm.auto import tqdm
 
 from .core import DataError, Timer, load_json, save_json
-from scipy import ndimage
 from .data.voc import IGNORE, VOC, VOC_PALETTE, load_label, save_label
 from .data.folds import N_FOLDS, novel_classes, split_samples
 from .cam import CAMConfig, cam_path, load_cam
