@@ -7,15 +7,15 @@ usage: python benchmarks/oracle_void_fill.py ROOT RUN SEED OUT
   OUT   folder for the filled labels (OUT/labels) and the network (OUT/net)
 
 Same settings as the pipeline's oracle (`SegConfig()`, init from the CAM classifier); prints val mIoU per fold.
-Since 2026-11-22 the pipeline does this itself on synthetic worlds (`PipelineConfig.void='auto'`, `wsslib.pipeline.fill_void`);
+Since 2026-11-22 the pipeline does this itself on synthetic worlds (`PipelineConfig.void='auto'`, `wsslib.pipeline.ground_truth_labels`);
 this script stays as the control that found it.
 2026-11-22, seeds 0 and 1: all-class 71.6 and 76.1 against 65.3 and 69.9 for the oracle with void ignored.
 """
 import sys, json, torch
 from pathlib import Path
-from wsslib.data.voc import VOC, save_label
+from wsslib.data.voc import VOC
 from wsslib.segment import train_segmentation, SegConfig
-from wsslib.pipeline import _evaluate, fill_void, N_FOLDS
+from wsslib.pipeline import _evaluate, ground_truth_labels, N_FOLDS
 
 if __name__ == '__main__':
     torch.set_num_threads(1)
@@ -23,7 +23,7 @@ if __name__ == '__main__':
     res = next(run.glob('fold*/retab/results.json'), None)
     if res is None: sys.exit(f'{run}: no fold*/retab/results.json; run `wsslib demo --root {root} --out {run}` first (it trains the CAM classifier used here)')
     cam_dir = Path(json.loads(res.read_text())['config']['cam_dir'])
-    voc = VOC(root); strong = {n: save_label(fill_void(voc.label(n)), out/'labels'/f'{n}.png') for n in voc.names('train')}
+    voc = VOC(root); strong = ground_truth_labels(root, voc.names('train'), 'nearest', out/'labels', progress=False)
     r = train_segmentation(root, out/'net', strong=strong, cfg=SegConfig(seed=seed), resume='auto', init=cam_dir/'cam_classifier.pth', progress=False)
     for f in range(N_FOLDS):
         sc = _evaluate(Path(r['model']), root, voc.names('val'), f, out/'net'/f'val_fold{f}.json', progress=False)

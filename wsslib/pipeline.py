@@ -26,7 +26,7 @@ from .retab import RETABConfig, run_retab
 from .segment import DualBranchNet, SegConfig, evaluate_segmentation, load_segnet, n_workers, train_networks, train_segmentation
 
 # %% auto #0
-__all__ = ['METHODS', 'SCORES', 'VOID_POLICIES', 'SHARED_METHODS', 'PipelineConfig', 'training_sets', 'fill_void',
+__all__ = ['METHODS', 'SCORES', 'VOID_POLICIES', 'SHARED_METHODS', 'PipelineConfig', 'training_sets', 'fill_void', 'void_policy',
            'ground_truth_labels', 'NovelFromWeak', 'load_network', 'net_dir', 'run_fold', 'mean_over_folds',
            'format_table', 'plot_stages', 'plot_predictions', 'write_report', 'run_pipeline']
 
@@ -96,16 +96,21 @@ def fill_void(label:np.ndarray, # (H, W) class ids, IGNORE (255) = void
     iy, ix = ndimage.distance_transform_edt(v, return_distances=False, return_indices=True)
     return np.asarray(label)[iy, ix]
 
+def void_policy(root, # the dataset folder
+                void:str, # a `PipelineConfig.void`
+               )->str: # 'ignore' or 'nearest'
+    "What `void` means for this dataset: 'auto' is 'nearest' on a synthetic world (its folder holds synth.json), else 'ignore'."
+    if void not in VOID_POLICIES: raise ValueError(f'void must be one of {VOID_POLICIES}, got {void!r}')
+    return ('nearest' if (Path(root)/'synth.json').exists() else 'ignore') if void == 'auto' else void
+
 def ground_truth_labels(root, # the dataset folder
                         names:list, # images whose ground truth a network learns from
                         void:str, # 'ignore': the dataset's own masks; 'nearest': `fill_void`ed copies in `out_dir`; 'auto': nearest on a synthetic world
                         out_dir, # folder for the filled copies (written once, atomically; reused when present)
                         progress:bool=True)->dict: # name -> label path
     "The ground-truth label file of each image under a void policy (`PipelineConfig.void`)."
-    if void not in VOID_POLICIES: raise ValueError(f'void must be one of {VOID_POLICIES}, got {void!r}')
     voc = VOC(root)
-    if void == 'auto': void = 'nearest' if (Path(root)/'synth.json').exists() else 'ignore'
-    if void == 'ignore': return {n: voc.label_path(n) for n in names}
+    if void_policy(root, void) == 'ignore': return {n: voc.label_path(n) for n in names}
     out, res = Path(out_dir), {}
     for n in tqdm(names, desc='void-filled ground truth', disable=not progress, leave=False):
         res[n] = p = out/f'{n}.png'
@@ -201,7 +206,7 @@ def run_fold(root, # the dataset folder
         res[m] = {**{k: float(np.mean([x[k] for x in rs])) for k in SCORES}, **{k: rs[0][k] for k in ('steps', 'train_seconds', 'model')}, 'runs': rs}
         p = pseudo.get({'CAM+RW(seggt)': 'CAM+RW', 'CAM+RETAB+dual-branch': 'CAM+RETAB'}.get(m, m))
         if p: res[m]['pseudo'] = {k: p['search_bg'][k] for k in ('threshold', 'miou', 'miou_base', 'miou_novel')}
-    res.update(fold=fold, seed=seed, n_train=len(names), n_novel_samples=len(novel & set(names)), n_val=len(val),
+    res.update(fold=fold, seed=seed, void=void_policy(root, cfg.void), n_train=len(names), n_novel_samples=len(novel & set(names)), n_val=len(val),
                seconds={**secs, 'total': round(sum(secs.values()), 1)}, pseudo_label_seconds=pseudo.get('work_seconds', pseudo['seconds']),
                config=dict(pipeline=dataclasses.asdict(cfg), seg=dataclasses.asdict(seg_cfg)))
     save_json(res, fdir/'results.json')
