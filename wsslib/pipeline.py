@@ -106,7 +106,7 @@ def void_policy(root, # the dataset folder
 def ground_truth_labels(root, # the dataset folder
                         names:list, # images whose ground truth a network learns from
                         void:str, # 'ignore': the dataset's own masks; 'nearest': `fill_void`ed copies in `out_dir`; 'auto': nearest on a synthetic world
-                        out_dir, # folder for the filled copies (written once, atomically; reused when present)
+                        out_dir, # folder for the filled copies (written atomically; reused while newer than their source mask)
                         progress:bool=True)->dict: # name -> label path
     "The ground-truth label file of each image under a void policy (`PipelineConfig.void`)."
     voc = VOC(root)
@@ -114,7 +114,7 @@ def ground_truth_labels(root, # the dataset folder
     out, res = Path(out_dir), {}
     for n in tqdm(names, desc='void-filled ground truth', disable=not progress, leave=False):
         res[n] = p = out/f'{n}.png'
-        if not p.exists(): save_label(fill_void(voc.label(n)), p)
+        if not p.exists() or p.stat().st_mtime_ns < voc.label_path(n).stat().st_mtime_ns: save_label(fill_void(voc.label(n)), p)
     return res
 
 # %% ../nbs/20_pipeline.ipynb #be324118
