@@ -1,8 +1,10 @@
 """Markdown tables of `wsslib demo` runs: per fold and mean over folds, per seed, with the done-when orderings checked.
 
-usage: python benchmarks/pipeline_table.py RUN_SEED0 [RUN_SEED1 ...]   (each RUN holds foldK/results.json of one seed)
+usage: python benchmarks/pipeline_table.py RUN_SEED0 [RUN_SEED1 ...] [--json OUT]   (each RUN holds foldK/results.json of one
+seed; --json writes every network's scores to OUT)
 
-A row trained with `--repeats N` shows the mean of its N networks, with +- their sd on the novel score; the methods are
+A row trained with `--repeats N` shows the mean of its N networks, with +- their sd on the novel score, and the paired
+differences of adjacent rows network by network (same fold and training seed); the methods are
 those every fold has (a `--methods` subset is fine).
 """
 import json, sys
@@ -21,8 +23,20 @@ def orderings(r:dict)->str:
     beaten = [SHORT[m] for m in nov if m != 'Fully Oracle' and nov[m] >= nov['Fully Oracle']]
     return '; '.join(chain + ['oracle above all: ' + ('yes' if not beaten else f"NO ({', '.join(beaten)} >=)")])
 
+def load_folds(run:Path)->dict:
+    "fold -> results.json of one `wsslib demo` run folder."
+    return {int(p.parent.name[4:]): json.loads(p.read_text()) for p in sorted(run.glob('fold*/results.json'))}
+
+def paired(folds:dict, a:str, b:str)->str:
+    "Row a minus row b, network by network: mean +- standard error over the pairs, and how many pairs are positive."
+    d = [100 * (x['miou_novel'] - y['miou_novel']) for v in folds.values() if a in v and b in v
+         for x, y in zip(v[a].get('runs', [v[a]]), v[b].get('runs', [v[b]]))]
+    if not d: return f'{SHORT[a]} - {SHORT[b]}: no pairs'
+    se = np.std(d, ddof=1) / np.sqrt(len(d)) if len(d) > 1 else float('nan')
+    return f'{SHORT[a]} - {SHORT[b]}: {np.mean(d):+.1f} ± {se:.1f} (se), positive in {sum(x > 0 for x in d)} of {len(d)}'
+
 def table(run:Path)->str:
-    folds = {int(p.parent.name[4:]): json.loads(p.read_text()) for p in sorted(run.glob('fold*/results.json'))}
+    folds = load_folds(run)
     methods = [m for m in METHODS if all(m in v for v in folds.values())]
     seed = next(iter(folds.values()))['seed'] if folds else '?'
     rows = [f'### Seed {seed} ({run})', '', '| method | ' + ' | '.join(f'fold {k}' for k in folds) + ' | **mean** |',
@@ -45,11 +59,29 @@ def table(run:Path)->str:
     for r in range(min(nrep)) if min(nrep) > 1 else ():   # the draws one by one: repeat r of every row (training seed S + 1000 r)
         draw = {k: {m: {x: folds[k][m]['runs'][r][x] for x in SCORES} for m in methods} for k in folds}
         rows.append(f"- mean over folds, training seed S{f'+{1000 * r}' if r else ''} only: {orderings(mean_over_folds(draw))}")
+    rows += ['', 'Paired differences of novel mIoU (points; one pair per fold and training seed: the two networks of a pair were trained with the same seed):', '']
+    rows += [f'- {paired(folds, a, b)}' for a, b in zip(ORDER, ORDER[1:])]
+    rows += [f'- {paired(folds, "Fully Oracle", m)}' for m in ORDER[:2] if m in methods]
     rows += ['',
              f'Training seconds of the {len(methods)} first networks a fold uses (from the runs that trained them, the shared CAM+RW and oracle networks counted in every fold; other jobs ran beside them): '
              + ', '.join(f"fold {k} {sum(v[m].get('train_seconds', float('nan')) for m in methods):.0f}" for k, v in folds.items())]
     return '\n'.join(rows)
 
+def network_scores(runs:list)->dict:
+    "Every network's val scores, keyed seedS_foldK -> method -> one record per training seed (what the tables average)."
+    keep = ('miou', 'miou_base', 'miou_novel', 'seed', 'train_seconds')
+    return {f"seed{v['seed']}_fold{k}": {m: [{x: round(r[x], 4) for x in keep if x in r} for r in v[m].get('runs', [v[m]])]
+                                         for m in METHODS if m in v}
+            for run in runs for k, v in load_folds(Path(run)).items()}
+
 if __name__ == '__main__':
+    args = sys.argv[1:]
+    if '--json' in args:   # --json OUT: also write every network's scores
+        i = args.index('--json'); out = Path(args[i + 1]); args = args[:i] + args[i + 2:]
+        out.write_text(json.dumps(network_scores(args), indent=1))
     print('Val mIoU (%): all / base / **novel**.\n')
-    print('\n\n'.join(table(Path(a)) for a in sys.argv[1:]))
+    print('\n\n'.join(table(Path(a)) for a in args))
+    if len(args) > 1:   # every world's pairs together
+        folds = {(i, k): v for i, a in enumerate(args) for k, v in load_folds(Path(a)).items()}
+        print('\n### Paired differences of novel mIoU, all the runs above together\n')
+        print('\n'.join(f'- {paired(folds, a, b)}' for a, b in list(zip(ORDER, ORDER[1:])) + [('Fully Oracle', m) for m in ORDER[:2]]))

@@ -13,6 +13,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+import torch.nn.functional as F
 from scipy import ndimage
 from torch import nn
 from tqdm.auto import tqdm
@@ -27,8 +28,8 @@ from .segment import DualBranchNet, SegConfig, evaluate_segmentation, load_segne
 
 # %% auto #0
 __all__ = ['METHODS', 'SCORES', 'VOID_POLICIES', 'SHARED_METHODS', 'PipelineConfig', 'training_sets', 'fill_void', 'void_policy',
-           'ground_truth_labels', 'NovelFromWeak', 'load_network', 'net_dir', 'run_fold', 'mean_over_folds',
-           'format_table', 'plot_stages', 'plot_predictions', 'write_report', 'run_pipeline']
+           'ground_truth_labels', 'combine_branches', 'NovelFromWeak', 'load_network', 'net_dir', 'run_fold',
+           'mean_over_folds', 'format_table', 'plot_stages', 'plot_predictions', 'write_report', 'run_pipeline']
 
 # %% ../nbs/20_pipeline.ipynb #81a6e7b1
 METHODS = ('CAM+RW', 'CAM+RW(seggt)', 'CAM+RW(affgt+seggt)', 'CAM+RETAB', 'CAM+RETAB+dual-branch', 'Fully Oracle')
@@ -118,8 +119,19 @@ def ground_truth_labels(root, # the dataset folder
     return res
 
 # %% ../nbs/20_pipeline.ipynb #be324118
+def combine_branches(strong:torch.Tensor, # (B, C, h, w) strong-branch logits (background and base classes, from ground truth)
+                     weak:torch.Tensor, # (B, C, h, w) weak-branch logits (every class; the only teacher of the novel ones)
+                     novel:list, # the fold's novel class ids
+                    )->torch.Tensor: # (B, C, h, w) log-probabilities
+    "Weak-shot class probabilities of a dual-branch network: novel classes from the weak branch, the rest shared out by the strong one."
+    novel = list(novel); lw = F.log_softmax(weak.float(), 1)
+    ls = F.log_softmax(strong.float().index_fill(1, torch.tensor(novel, device=strong.device), float('-inf')), 1)
+    q = torch.logsumexp(lw[:, novel], 1, keepdim=True).clamp(max=-1e-7)    # log P(novel), by the weak branch
+    out = ls + torch.log(-torch.expm1(q)); out[:, novel] = lw[:, novel]
+    return out
+
 class NovelFromWeak(nn.Module):
-    "A trained DualBranchNet for weak-shot inference: strong-branch logits, with the novel classes' channels from the weak branch."
+    "A trained DualBranchNet for weak-shot inference: `combine_branches` of its two branches."
     def __init__(self, net:DualBranchNet, # trained on base ground truth (strong) and novel pseudo labels (weak)
                  novel:list, # class ids only the weak branch was taught (the fold's novel classes)
                 ):
@@ -127,8 +139,7 @@ class NovelFromWeak(nn.Module):
     def forward(self, x:torch.Tensor)->torch.Tensor:
         n = self.net; z = n.backbone(x)[n.backbone.out_key]
         if n.neck is not None: z = n.neck(z)
-        out = n.strong(z).clone(); out[:, self.novel] = n.weak(z)[:, self.novel]
-        return out
+        return combine_branches(n.strong(z), n.weak(z), self.novel)
 
 def load_network(path, # a model.pth of `wsslib.segment`
                  fold:int, # the fold it was trained for
@@ -157,7 +168,7 @@ def net_dir(out_dir, # the run folder
 
 def _evaluate(model_path, root, names, fold, out, progress=True):
     "Val scores of a trained network, cached next to it (keyed by the checkpoint's size and time)."
-    st = Path(model_path).stat(); key = [st.st_size, st.st_mtime_ns, len(names), fold, 'novel-from-weak']
+    st = Path(model_path).stat(); key = [st.st_size, st.st_mtime_ns, len(names), fold, 'combine_branches']
     if out.exists() and (old := load_json(out)).get('key') == key: return old['result']
     res = evaluate_segmentation(load_network(model_path, fold), root, names, fold=fold, progress=progress)
     res = {k: res[k] for k in ('miou', 'miou_base', 'miou_novel')}
