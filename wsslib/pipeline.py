@@ -179,6 +179,11 @@ def _n_workers(cfg, seg_cfg, n_jobs):
     "Networks trained at once: `cfg.workers`, or one per CPU core (at `num_threads` each) when there is no GPU, else 1."
     return n_workers(n_jobs, seg_cfg.num_threads, cfg.workers)
 
+def _net_cfg(seg_cfg, mode, n_images, seed):
+    "A row's network settings: its seed, and for the dual-branch row epochs of `n_images` so every row trains the same steps."
+    c = dataclasses.replace(seg_cfg, seed=seed)
+    return dataclasses.replace(c, epoch_size=n_images) if mode == 'dual' and not c.epoch_size else c
+
 def run_fold(root, # the dataset folder
              out_dir, # the run folder (shared by the folds of one seed)
              fold:int=0, # PASCAL-5i fold
@@ -205,7 +210,7 @@ def run_fold(root, # the dataset folder
     runs = [(m, r) for r in range(cfg.repeats) for m in sets]                              # repeat r: seed + 1000 r, in METHOD/repeatR/
     dirs = {(m, r): net_dir(out, fold, m, pseudo['CAM+RW']['search_bg']['threshold'])/(f'repeat{r}' if r else '') for m, r in runs}
     jobs = {(m, r): dict(root=root, out_dir=dirs[m, r], strong=gt(sets[m]['strong']), weak=gt(sets[m]['weak']), mode=sets[m]['mode'],
-                         cfg=dataclasses.replace(seg_cfg, seed=seed + 1000 * r), resume='auto', fold=None if m in SHARED_METHODS else fold, init=init)
+                         cfg=_net_cfg(seg_cfg, sets[m]['mode'], len(names), seed + 1000 * r), resume='auto', fold=None if m in SHARED_METHODS else fold, init=init)
             for m, r in runs}
     with Timer('segmentation', secs): trained = train_networks(jobs, _n_workers(cfg, seg_cfg, len(jobs)), progress)
     for m in sets:
