@@ -18,9 +18,7 @@ from wsslib.segment import evaluate_segmentation, load_segnet
 class OneBranch(nn.Module):
     "One branch of a DualBranchNet on its own."
     def __init__(self, net, which): super().__init__(); self.net, self.which = net, which
-    def forward(self, x):
-        n = self.net; z = n.backbone(x)[n.backbone.out_key]
-        return getattr(n, self.which)(n.neck(z) if n.neck is not None else z)
+    def forward(self, x): return getattr(self.net, self.which)(self.net.features(x))
 
 if __name__ == '__main__':
     root, model, fold, split = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]

@@ -136,10 +136,7 @@ class NovelFromWeak(nn.Module):
                  novel:list, # class ids only the weak branch was taught (the fold's novel classes)
                 ):
         super().__init__(); self.net, self.novel = net, list(novel)
-    def forward(self, x:torch.Tensor)->torch.Tensor:
-        n = self.net; z = n.backbone(x)[n.backbone.out_key]
-        if n.neck is not None: z = n.neck(z)
-        return combine_branches(n.strong(z), n.weak(z), self.novel)
+    def forward(self, x:torch.Tensor)->torch.Tensor: return combine_branches(*self.net.branches(x), self.novel)
 
 def load_network(path, # a model.pth of `wsslib.segment`
                  fold:int, # the fold it was trained for

@@ -168,10 +168,16 @@ class DualBranchNet(nn.Module):
         self.strong, self.weak = HeadPart(self.cfg, c, n, L, n_classes), HeadPart(self.cfg, c, n, L, n_classes)
 
     def new_layers(self)->list: return [m for m in (self.neck, self.strong, self.weak) if m is not None]
-    def forward(self, x:torch.Tensor):
+    def features(self, x:torch.Tensor)->torch.Tensor:
+        "What the two branches share: backbone features through the first `n_shared` neck layers."
         z = self.backbone(x)[self.backbone.out_key]
-        if self.neck is not None: z = self.neck(z)
-        return (self.strong(z), self.weak(z)) if self.training else self.strong(z)
+        return self.neck(z) if self.neck is not None else z
+    def branches(self, x:torch.Tensor)->tuple:
+        "(strong, weak) logits in any mode: for read-outs that use both branches at test time."
+        z = self.features(x); return self.strong(z), self.weak(z)
+    def forward(self, x:torch.Tensor):
+        if self.training: return self.branches(x)
+        return self.strong(self.features(x))
 
 # %% ../nbs/15_segment.ipynb #7a28a35b
 def masked_ce(logits:torch.Tensor, # (B, C, H, W) logits at label size
