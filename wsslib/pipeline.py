@@ -41,7 +41,7 @@ class PipelineConfig:
     "Settings of the weak-shot pipeline itself (the stages' own settings live in RETABConfig, SegConfig and CAMConfig)."
     methods: tuple = field(default=METHODS, metadata={'help': 'methods of the table to train and score'})
     val_split: str = field(default='val', metadata={'help': 'split the segmentation networks are scored on'})
-    seg_epochs: int = field(default=0, metadata={'help': "segmentation epochs (0: the stage config's, 16 on the synthetic world)"})
+    seg_epochs: int = field(default=0, metadata={'help': "segmentation epochs (0: the stage config's, 32 on the synthetic world)"})
     report_images: int = field(default=4, metadata={'help': 'novel samples (and val images) drawn in the report'})
     init_from_cam: bool = field(default=True, metadata={'help': "start the segmentation backbones from the CAM classifier's (this world's stand-in for ImageNet weights)"})
     workers: int = field(default=0, metadata={'help': 'segmentation networks trained at once, each in its own process (0: one per CPU core on a machine without a GPU, else 1)'})
@@ -65,7 +65,7 @@ class PipelineConfig:
             return (RETABConfig(radius=3, aff_epochs=2, bnd_epochs=3, crop=80, resize_long=(80, 112)),
                     SegConfig(neck_layers=2, n_shared=2, epochs=2, crop=80, resize_long=(80, 112)),
                     CAMConfig(epochs=8, crop=80, resize_long=(80, 112), scales=(1.0, 0.5), crf_scale=4.))
-        if data == 'synthetic': return RETABConfig(), SegConfig(), CAMConfig()                 # SegConfig(): 2 neck layers, 16 epochs
+        if data == 'synthetic': return RETABConfig(), SegConfig(epochs=32), CAMConfig()        # 2 neck layers; 32 epochs = 4,000 steps
         if data != 'voc' or quick: raise ValueError(f"data must be 'synthetic' (optionally quick) or 'voc', got {data!r}{' (quick)' if quick else ''}")
         r = RETABConfig.retab_voc()
         return r, SegConfig.retab_voc(), CAMConfig.psa_voc(train_split=r.train_split, infer_split=r.train_split)
@@ -187,12 +187,12 @@ def run_fold(root, # the dataset folder
              seed:int=0, # seed of every network
              cfg:PipelineConfig|None=None, # the pipeline's settings
              retab_cfg:RETABConfig|None=None, # pseudo-label stages
-             seg_cfg:SegConfig|None=None, # segmentation networks
+             seg_cfg:SegConfig|None=None, # segmentation networks (default: the synthetic world's, 32 epochs)
              cam_cfg:CAMConfig|None=None, # CAM stage
              progress:bool=True)->dict: # method -> {miou, miou_base, miou_novel, pseudo{...}}; seconds; fold; seed
     "RETAB's pipeline on one fold: pseudo labels of every method, then a segmentation network per method, scored on val."
     if fold not in range(N_FOLDS): raise ValueError(f'fold must be in 0..{N_FOLDS - 1}, got {fold}')
-    cfg = cfg or PipelineConfig(); seg_cfg = dataclasses.replace(seg_cfg or SegConfig(), seed=seed)
+    cfg = cfg or PipelineConfig(); seg_cfg = dataclasses.replace(seg_cfg or PipelineConfig.for_data('synthetic')[1], seed=seed)
     if cfg.seg_epochs: seg_cfg = dataclasses.replace(seg_cfg, epochs=cfg.seg_epochs)
     out = Path(out_dir); fdir = out/f'fold{fold}'; voc, secs = VOC(root), {}
     with Timer('pseudo_labels', secs):
