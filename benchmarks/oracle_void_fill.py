@@ -24,7 +24,7 @@ if __name__ == '__main__':
     if res is None: sys.exit(f'{run}: no fold*/retab/results.json; run `wsslib demo --root {root} --out {run}` first (it trains the CAM classifier used here)')
     cam_dir = Path(json.loads(res.read_text())['config']['cam_dir'])
     voc = VOC(root); strong = ground_truth_labels(root, voc.names('train'), 'nearest', out/'labels', progress=False)
-    r = train_segmentation(root, out/'net', strong=strong, cfg=SegConfig(seed=seed), resume='auto', init=cam_dir/'cam_classifier.pth', progress=False)
+    r = train_segmentation(root, out/'net', strong=strong, cfg=SegConfig(seed=seed), on_change='restart', init=cam_dir/'cam_classifier.pth', progress=False)
     for f in range(N_FOLDS):
         sc = _evaluate(Path(r['model']), root, voc.names('val'), f, out/'net'/f'val_fold{f}.json', progress=False)
         print(f'fold {f}', {k: round(100 * v, 1) for k, v in sc.items()}, flush=True)

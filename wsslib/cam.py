@@ -18,16 +18,17 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from .core import DataError, Timer, atomic_write, default_device, load_json, names_hash, read_checkpoint, save_json, set_seed
+from .learner import EpochMetrics, StopAfter, TrainConfig, fit
 from .crf import crf_inference, crf_preset
 from .data.transforms import IMAGENET_MEAN, IMAGENET_STD, TransformConfig, normalize_image, train_transforms
 from .data.voc import IGNORE, N_CLASSES, VOC, SegDataset, load_label, save_label
 from .metrics import confusion_matrix, iou_from_confusion, summarize_iou
-from .models.backbones import OPTIMIZERS, BackboneConfig, freeze_layers, get_backbone, make_optimizer, param_groups, poly_scheduler
+from .models.backbones import OPTIMIZERS, BackboneConfig, freeze_layers, get_backbone
 
 # %% auto #0
-__all__ = ['CAMConfig', 'CAMNet', 'multiscale_cam', 'normalize_cams', 'add_background', 'load_classifier', 'train_classifier',
-           'cam_path', 'save_cam', 'load_cam', 'image_tags', 'infer_cams', 'predict_tags', 'combine_la_ha',
-           'crf_label_maps', 'make_crf_labels', 'eval_cams', 'label_quality', 'run_cam']
+__all__ = ['CAMConfig', 'CAMNet', 'multiscale_cam', 'normalize_cams', 'add_background', 'load_classifier', 'cam_train_config',
+           'train_classifier', 'cam_path', 'save_cam', 'load_cam', 'image_tags', 'infer_cams', 'predict_tags',
+           'combine_la_ha', 'crf_label_maps', 'make_crf_labels', 'eval_cams', 'label_quality', 'run_cam']
 
 # %% ../nbs/10_cam.ipynb #36d5dfff
 _SWEEP = tuple(round(0.05 * i, 2) for i in range(13))   # 0.00, 0.05, ..., 0.60
@@ -199,12 +200,11 @@ def load_classifier(path, # a checkpoint written by `train_classifier` (OUT/cam_
     return model.to(map_location).eval()
 
 # %% ../nbs/10_cam.ipynb #b3d062e3
-def _save_ckpt(path, model, opt, sched, epoch, cfg, log, names_hash):
-    state = dict(kind='wsslib.cam', cfg=dataclasses.asdict(cfg), n_classes=model.n_classes, model=model.state_dict(),
-                 optimizer=opt.state_dict(), scheduler=sched.state_dict(), epoch=epoch, log=log, names_hash=names_hash)
-    with atomic_write(path) as f: torch.save(state, f)
-
-def _epoch_seed(seed, epoch): return seed * 100_003 + epoch
+def cam_train_config(cfg:CAMConfig, # the CAM settings
+                    )->TrainConfig: # the learner's settings
+    "The learner's TrainConfig of the CAM classifier (poly schedule)."
+    return TrainConfig(**{k: getattr(cfg, k) for k in ('epochs', 'batch_size', 'optimizer', 'lr', 'new_lr_mult', 'momentum', 'weight_decay',
+                                                        'seed', 'num_threads', 'num_workers', 'device')})
 
 def _val_map(model, ds, dev):
     "Macro average precision over the classes present in the val tags."
@@ -224,6 +224,8 @@ def _eval_tfm(img, lab):
     "Normalise a uint8 (H, W, 3) image with the ImageNet statistics (the label passes through)."
     return normalize_image(img), lab
 
+def _tag_loss(batch, out, learn): return F.multilabel_soft_margin_loss(out, batch['cls'])
+
 def train_classifier(root, # a VOC-layout dataset folder (VOC2012 or a synthetic world)
                      out_dir, # run folder: receives cam_classifier.pth and cam_train_log.json
                      cfg:CAMConfig|None=None, # hyper-parameters
@@ -231,42 +233,21 @@ def train_classifier(root, # a VOC-layout dataset folder (VOC2012 or a synthetic
                      split:str|None=None, # split to train on (default: cfg.train_split, 'train')
                      progress:bool=True, # show progress bars with the running loss
                      stop_after:int|None=None, # stop after this many epochs in total, as if interrupted (tests, time-boxed runs)
+                     restart:bool=False, # train again even if out_dir holds a finished or interrupted run
                     )->Path: # the checkpoint
-    "Train the multi-label classifier on image tags (PSA recipe), resuming after the last finished epoch."
-    cfg = cfg or CAMConfig(); torch.set_num_threads(cfg.num_threads)
+    "Train the multi-label classifier on image tags (PSA recipe) through the learner: resumed after an interruption, reused when finished."
+    cfg = cfg or CAMConfig()
     out, voc = Path(out_dir), VOC(root); split = split or cfg.train_split
-    ckpt = out/_CKPT
     ds = SegDataset(voc, split, tfm=train_transforms(cfg.transforms), names=names)
     nh = names_hash(ds.names)
     val = SegDataset(voc, cfg.val_split, tfm=_eval_tfm) if cfg.val_split and cfg.val_split in voc.splits() else None
-    dev = cfg.torch_device; set_seed(cfg.seed); model = CAMNet(cfg).to(dev)
-    opt = make_optimizer(param_groups(model.backbone, model.classifier, cfg.lr, cfg.weight_decay, new_lr_mult=cfg.new_lr_mult), cfg.optimizer, cfg.lr, cfg.momentum)
-    drop_last = len(ds) >= cfg.batch_size
-    sched = poly_scheduler(opt, cfg.epochs * (len(ds) // cfg.batch_size if drop_last else 1))
-    start, log = 0, []
-    if ckpt.exists():
-        state = _read_ckpt(ckpt); old = _cfg_from(state, ckpt)
-        diff = [k for k in _TRAIN_FIELDS if getattr(old, k) != getattr(cfg, k)] + (['training images'] if state.get('names_hash') != nh else [])
-        if diff: raise DataError(ckpt, f'holds a classifier trained with other settings (differs in {diff})', 'use another run folder, or delete the checkpoint to train again')
-        model.load_state_dict(state['model']); opt.load_state_dict(state['optimizer']); sched.load_state_dict(state['scheduler'])
-        start, log = state['epoch'], state['log']
-    for epoch in range(start, cfg.epochs):
-        if stop_after is not None and epoch >= stop_after: break
-        t0 = time.perf_counter(); set_seed(_epoch_seed(cfg.seed, epoch))
-        dl = torch.utils.data.DataLoader(ds, cfg.batch_size, shuffle=True, drop_last=drop_last, num_workers=cfg.num_workers,
-                                         generator=torch.Generator().manual_seed(_epoch_seed(cfg.seed, epoch)))
-        model.train(); total, n, lr0 = 0., 0, opt.param_groups[0]['lr']
-        bar = tqdm(dl, desc=f'cam epoch {epoch + 1}/{cfg.epochs}', disable=not progress, leave=False)
-        for b in bar:
-            loss = F.multilabel_soft_margin_loss(model(b['img'].to(dev)), b['cls'].to(dev))
-            opt.zero_grad(); loss.backward(); opt.step(); sched.step()
-            total += loss.item() * len(b['img']); n += len(b['img']); bar.set_postfix(loss=f'{total / n:.4f}')
-        rec = dict(epoch=epoch + 1, loss=total / max(n, 1), val_map=_val_map(model, val, dev) if val is not None else None,
-                   lr=lr0, seconds=round(time.perf_counter() - t0, 2))
-        log.append(rec)
-        _save_ckpt(ckpt, model, opt, sched, epoch + 1, cfg, log, nh); save_json(log, out/_LOG)
-        if progress: print(f"cam epoch {rec['epoch']}/{cfg.epochs}: loss {rec['loss']:.4f}" + (f", val mAP {rec['val_map']:.3f}" if rec['val_map'] is not None else '') + f" ({rec['seconds']:.1f} s)")
-    return ckpt
+    set_seed(cfg.seed); model = CAMNet(cfg)
+    cbs = ([EpochMetrics(lambda learn: {'val_map': _val_map(learn.net, val, learn.acc.device)})] if val is not None else []) + \
+          ([StopAfter(stop_after)] if stop_after is not None else [])
+    fit(model, _tag_loss, ds, cam_train_config(cfg), out, cbs, new_layers=[model.classifier], key={**{k: getattr(cfg, k) for k in _TRAIN_FIELDS}, 'training images': nh},
+        meta=dict(kind='wsslib.cam', cfg=dataclasses.asdict(cfg), n_classes=model.n_classes, names_hash=nh), artifact=_CKPT, log_file=_LOG,
+        what='classifier', restart=restart, progress=progress, desc='cam')
+    return out/_CKPT
 
 # %% ../nbs/10_cam.ipynb #e885c420
 def cam_path(out_dir, # run folder

@@ -207,7 +207,7 @@ def run_fold(root, # the dataset folder
     runs = [(m, r) for r in range(cfg.repeats) for m in sets]                              # repeat r: seed + 1000 r, in METHOD/repeatR/
     dirs = {(m, r): net_dir(out, fold, m, pseudo['CAM+RW']['search_bg']['threshold'])/(f'repeat{r}' if r else '') for m, r in runs}
     jobs = {(m, r): dict(root=root, out_dir=dirs[m, r], strong=gt(sets[m]['strong']), weak=gt(sets[m]['weak']), mode=sets[m]['mode'],
-                         cfg=_net_cfg(seg_cfg, sets[m]['mode'], len(names), seed + 1000 * r), resume='auto', fold=None if m in SHARED_METHODS else fold, init=init)
+                         cfg=_net_cfg(seg_cfg, sets[m]['mode'], len(names), seed + 1000 * r), on_change='restart', fold=None if m in SHARED_METHODS else fold, init=init)
             for m, r in runs}
     with Timer('segmentation', secs): trained = train_networks(jobs, _n_workers(cfg, seg_cfg, len(jobs)), progress)
     for m in sets:

@@ -6,11 +6,10 @@ Docs: https://wsslib.github.io/wsslib/segment.html.md"""
 
 # %% ../nbs/15_segment.ipynb #191cf5b5
 from __future__ import annotations
-import dataclasses, hashlib, json, multiprocessing, os, random, time
+import dataclasses, hashlib, json, multiprocessing, os, time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import torch
@@ -19,17 +18,19 @@ import torch.nn.functional as F
 from PIL import Image
 from tqdm.auto import tqdm
 
-from .core import DataError, Timer, atomic_write, file_lock, read_checkpoint, set_seed, save_json, load_json, names_hash
+from .core import DataError, Timer, file_lock, read_checkpoint, set_seed, save_json, load_json, names_hash
 from .data.voc import VOC, IGNORE, N_CLASSES, load_label, load_sbd_mat, save_label
 from .data.transforms import TransformConfig, train_transforms, normalize_image
-from .metrics import SegMetric, confusion_matrix, iou_from_confusion, summarize_iou
-from .models.backbones import BACKBONES, OPTIMIZERS, BackboneConfig, get_backbone, make_optimizer, param_groups, poly_factor
+from .learner import Data, EpochMetrics, TrainConfig, derive_seed, fingerprint, fit, run_key
+from .metrics import SegMetric
+from .models.backbones import BACKBONES, OPTIMIZERS, BackboneConfig, get_backbone
 
 # %% auto #0
 __all__ = ['HEADS', 'MODES', 'VARIANTS', 'SegConfig', 'HeadPart', 'SegNet', 'DualBranchNet', 'masked_ce', 'dual_loss',
-           'oversample_copies', 'epoch_batches', 'shard_batch', 'check_training_data', 'PlannedSet', 'lr_factor',
-           'run_fingerprint', 'load_segnet', 'train_segmentation', 'seg_probs', 'evaluate_segmentation', 'predict',
-           'SegEnsemble', 'n_workers', 'train_networks', 'cam_proxy_labels', 'run_dualbranch', 'format_dualbranch']
+           'oversample_copies', 'epoch_batches', 'shard_batch', 'check_training_data', 'PlannedSet', 'seg_train_config',
+           'seg_run_key', 'load_segnet', 'seg_loss', 'train_segmentation', 'seg_probs', 'evaluate_segmentation',
+           'predict', 'SegEnsemble', 'n_workers', 'train_networks', 'cam_proxy_labels', 'run_dualbranch',
+           'format_dualbranch']
 
 # %% ../nbs/15_segment.ipynb #a6be3741
 HEADS = ('largefov', 'aspp')
@@ -196,13 +197,11 @@ def dual_loss(strong:torch.Tensor, # (B, C, H, W) strong-branch logits of the wh
     return ls + lw, ls, lw
 
 # %% ../nbs/15_segment.ipynb #d1ffdeee
-def _seed(*ints)->int: return int(np.random.SeedSequence([int(i) for i in ints]).generate_state(1)[0])
-
 def _stream(pool, length, *key):
     "`length` items cycling through fresh permutations of `pool` (seeded by `key`)."
     out, k = [], 0
     while len(out) < length:
-        g = torch.Generator().manual_seed(_seed(*key, k)); out += [pool[i] for i in torch.randperm(len(pool), generator=g).tolist()]; k += 1
+        g = torch.Generator().manual_seed(derive_seed(*key, k)); out += [pool[i] for i in torch.randperm(len(pool), generator=g).tolist()]; k += 1
     return out[:length]
 
 def oversample_copies(n_strong:int, n_weak:int, cfg:SegConfig)->int:
@@ -214,30 +213,28 @@ def epoch_batches(n_strong:int, # strong items: indices 0..n_strong-1
                   mode:str, # 'single', 'oversample' or 'dual'
                   cfg:SegConfig, # batch_size, epoch_size, weak_half, oversample, seed
                   epoch:int, # 0-based epoch
-                 )->list: # batches, each a list of (item index, augmentation seed); dual: strong half first
-    "The batches of one epoch (same for every process: each takes its shard), from the seed and the epoch only."
+                 )->list: # batches of item indices; dual: strong half first
+    "The batches of one epoch (the same for every process: each takes its shard), from the seed and the epoch only."
     S, W = list(range(n_strong)), list(range(n_strong, n_strong + n_weak))
     if mode == 'dual':
         half = max(1, cfg.batch_size // 2); pool = S + W if cfg.weak_half == 'union' or not W else W
         steps = max(1, (cfg.epoch_size or 2 * len(pool)) // (2 * half))
         s, w = _stream(S, steps * half, cfg.seed, epoch, 1), _stream(pool, steps * half, cfg.seed, epoch, 2)
-        batches = [s[i*half:(i+1)*half] + w[i*half:(i+1)*half] for i in range(steps)]
-    elif mode in ('single', 'oversample'):
+        return [s[i*half:(i+1)*half] + w[i*half:(i+1)*half] for i in range(steps)]
+    if mode in ('single', 'oversample'):
         pool = S * (oversample_copies(n_strong, n_weak, cfg) if mode == 'oversample' else 1) + W
         size = cfg.epoch_size or len(pool); bs = min(cfg.batch_size, size); steps = max(1, size // bs)
-        st = _stream(pool, steps * bs, cfg.seed, epoch, 0); batches = [st[i*bs:(i+1)*bs] for i in range(steps)]
-    else: raise ValueError(f'mode must be one of {MODES}, got {mode!r}')
-    return [[(i, _seed(cfg.seed, epoch, b, j)) for j, i in enumerate(batch)] for b, batch in enumerate(batches)]
+        st = _stream(pool, steps * bs, cfg.seed, epoch, 0); return [st[i*bs:(i+1)*bs] for i in range(steps)]
+    raise ValueError(f'mode must be one of {MODES}, got {mode!r}')
 
-def shard_batch(batch:list, # one batch of `epoch_batches`
+def shard_batch(batch:list, # one batch of the plan (the learner's (item, seed) keys)
                 mode:str, # the training mode
                 rank:int, # this process
                 world:int, # number of processes
-               )->tuple: # (this process's items, how many of them are strong (dual) or all (otherwise))
+               )->list: # this process's keys
     "This process's share of a batch; in 'dual' mode each half is split, so every process keeps strong-first order."
-    if mode != 'dual': mine = batch[rank::world]; return mine, len(mine)
-    h = len(batch) // 2; s, w = batch[:h][rank::world], batch[h:][rank::world]
-    return s + w, len(s)
+    if mode != 'dual': return batch[rank::world]
+    h = len(batch) // 2; return batch[:h][rank::world] + batch[h:][rank::world]
 
 # %% ../nbs/15_segment.ipynb #0e774c19
 def _as_labels(voc, labels):
@@ -277,78 +274,46 @@ def check_training_data(root, # the dataset folder (images in JPEGImages/)
 
 # %% ../nbs/15_segment.ipynb #1327dc5c
 class PlannedSet(torch.utils.data.Dataset):
-    "Training items indexed by (item, augmentation seed): image and label transformed jointly with that seed."
-    def __init__(self, items:list, # (name, image path, label path) triples
+    "Training items by index: (image, label) transformed jointly, and whether the item is strong (index < n_strong)."
+    def __init__(self, items:list, # (name, image path, label path) triples, strong ones first
                  cfg:SegConfig, # crop, resize_long, jitter
                  n_classes:int=N_CLASSES, # for the label check
+                 n_strong:int|None=None, # how many items are strong (default: all)
                 ):
         j = cfg.jitter
-        self.items, self.n_classes = items, n_classes
+        self.items, self.n_classes, self.n_strong = items, n_classes, len(items) if n_strong is None else n_strong
         self.tfm = train_transforms(TransformConfig(crop_size=cfg.crop, resize_long=cfg.resize_long, brightness=j, contrast=j, saturation=j, hue=0.))
     def __len__(self): return len(self.items)
-    def __getitem__(self, key): # (item index, seed)
-        i, s = key; _, img, lab = self.items[i]
+    def __getitem__(self, i):
+        _, img, lab = self.items[i]
         with Image.open(img) as im: x = np.array(im.convert('RGB'))
-        return self.tfm(x, _read_mask(lab, self.n_classes), generator=torch.Generator().manual_seed(s))
+        x, y = self.tfm(x, _read_mask(lab, self.n_classes))
+        return x, y, i < self.n_strong
 
 # %% ../nbs/15_segment.ipynb #80489a72
-def lr_factor(cfg:SegConfig, # schedule, poly_power, step_at
-              it:int, # optimizer steps taken so far
-              total:int, # total steps of the run
-             )->float: # multiplier of the initial learning rate
-    "The lr multiplier at step `it`: poly, or 1 then 0.1 after `step_at` of the run."
-    return poly_factor(it, total, cfg.poly_power) if cfg.schedule == 'poly' else (1. if it < cfg.step_at * total else 0.1)
-
-# %% ../nbs/15_segment.ipynb #634ae1ff
-def _accelerator(cfg:SegConfig):
-    "An Accelerator for this run: CPU or CUDA, DDP when launched distributed, bf16/fp16 autocast on GPUs with `amp`."
-    from accelerate import Accelerator
-    from accelerate.state import AcceleratorState, PartialState
-    cuda = torch.cuda.is_available()
-    mp = ('bf16' if torch.cuda.is_bf16_supported() else 'fp16') if cfg.amp and cuda else 'no'
-    try: return Accelerator(cpu=not cuda, mixed_precision=mp)
-    except ValueError:                                                   # the process-wide state holds another precision
-        if PartialState().num_processes > 1: raise
-        AcceleratorState._reset_state(reset_partial_state=True)
-        return Accelerator(cpu=not cuda, mixed_precision=mp)
+def seg_train_config(cfg:SegConfig, # the network and training settings
+                    )->TrainConfig: # the learner's settings
+    "The learner's TrainConfig of a segmentation run."
+    names = ('epochs', 'batch_size', 'optimizer', 'lr', 'new_lr_mult', 'momentum', 'weight_decay', 'schedule', 'poly_power', 'step_at',
+             'amp', 'sync_bn', 'checkpoint_every', 'seed', 'num_threads', 'num_workers')
+    return TrainConfig(**{k: getattr(cfg, k) for k in names})
 
 # %% ../nbs/15_segment.ipynb #5d93cbf5
-_NO_EFFECT = ('checkpoint_every', 'num_threads', 'num_workers')   # fields that do not change what is learned
+_NO_EFFECT = ('checkpoint_every', 'num_threads', 'num_workers', 'val_every')   # fields that do not change what is learned
 
-def run_fingerprint(cfg:SegConfig, mode:str, items:list, n_strong:int, hashes:list, n_classes:int,
-                    val_names=None, fold=None, init=None)->str: # 16 hex digits
-    "A hash of everything that determines a training run's result."
+def seg_run_key(cfg:SegConfig, mode:str, items:list, n_strong:int, hashes:list, n_classes:int,
+                val_names=None, fold=None, init=None)->dict: # flat: the SegConfig fields, then the data's identity
+    "Everything that determines a segmentation run's result, as the learner's run key."
     init_id = None
     if init is not None: p = Path(init); init_id = [str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns] if p.exists() else str(p)
-    key = dict(cfg={k: v for k, v in dataclasses.asdict(cfg).items() if k not in _NO_EFFECT}, mode=mode, n_classes=n_classes, n_strong=n_strong,
-               items=[[n, h] for (n, _, _), h in zip(items, hashes)], val=names_hash(list(val_names)) if val_names is not None else None, fold=fold, init=init_id)
-    return hashlib.sha1(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:16]
-
-def _rng_state()->dict:
-    np_state = np.random.get_state()
-    return dict(python=json.dumps(random.getstate()), numpy=[np_state[0], torch.from_numpy(np_state[1].astype(np.int64)), *np_state[2:]],
-                torch=torch.get_rng_state(), cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [])
-
-def _set_rng_state(s:dict):
-    v, st, g = json.loads(s['python']); random.setstate((v, tuple(st), g))
-    n = s['numpy']; np.random.set_state((n[0], n[1].numpy().astype(np.uint32), *n[2:]))
-    torch.set_rng_state(s['torch'])
-    if s['cuda'] and torch.cuda.is_available(): torch.cuda.set_rng_state_all(s['cuda'])
+    data = hashlib.sha1(json.dumps([[n, h] for (n, _, _), h in zip(items, hashes)]).encode()).hexdigest()[:16]
+    return {**{k: v for k, v in dataclasses.asdict(cfg).items() if k not in _NO_EFFECT}, 'mode': mode, 'n_classes': n_classes, 'n_strong': n_strong,
+            'training images and labels': data, 'val images': names_hash(list(val_names)) if val_names is not None else None, 'fold': fold, 'initial weights': init_id}
 
 # %% ../nbs/15_segment.ipynb #d1b9b4aa
-_CKPT_KIND, _MODEL_KIND = 'wsslib.segment.checkpoint', 'wsslib.segment'
+_MODEL_KIND = 'wsslib.segment'
 
 def _arch(mode): return 'dual' if mode == 'dual' else 'single'
-
-def _save_model(path, model, cfg, mode, n_classes, fingerprint, log):
-    state = dict(kind=_MODEL_KIND, cfg=dataclasses.asdict(cfg), arch=_arch(mode), n_classes=n_classes, model=model.state_dict(), fingerprint=fingerprint, log=log)
-    with atomic_write(path) as f: torch.save(state, f)
-
-def _save_checkpoint(path, acc, model, opt, sched, cfg, mode, n_classes, fingerprint, epoch, step_in_epoch, step, log, partial):
-    state = dict(kind=_CKPT_KIND, cfg=dataclasses.asdict(cfg), arch=_arch(mode), n_classes=n_classes, model=acc.unwrap_model(model).state_dict(),
-                 optimizer=opt.state_dict(), scheduler=sched.state_dict(), scaler=acc.scaler.state_dict() if acc.scaler is not None else None,
-                 rng=_rng_state(), epoch=epoch, step_in_epoch=step_in_epoch, step=step, log=log, partial=partial, fingerprint=fingerprint)
-    with atomic_write(path) as f: torch.save(state, f)
 
 def _build(state, path):
     "A SegNet or DualBranchNet from a saved state dict (config, arch, n_classes, weights)."
@@ -361,12 +326,11 @@ def _build(state, path):
     return net
 
 # %% ../nbs/15_segment.ipynb #fea9a764
-def load_segnet(path, # `model.pth` (or `checkpoint.pth`) written by `train_segmentation`
+def load_segnet(path, # `model.pth` written by `train_segmentation`
                 map_location='cpu', # where to put the weights
                )->nn.Module: # SegNet or DualBranchNet, in eval mode, with `.log`
     "Rebuild a trained segmentation network, with a `DataError` naming the file if it is missing, corrupt or foreign."
-    path = Path(path); kind = _CKPT_KIND if path.name == 'checkpoint.pth' else _MODEL_KIND
-    state = read_checkpoint(path, kind, 'wsslib.segment network', 'wsslib.segment.train_segmentation')
+    path = Path(path); state = read_checkpoint(path, _MODEL_KIND, 'wsslib.segment network', 'wsslib.segment.train_segmentation')
     net = _build(state, path); net.log = state.get('log', [])
     return net.to(map_location).eval()
 
@@ -380,127 +344,71 @@ def _init_backbone(model, init):
     if kind == 'wsslib.cam':
         from wsslib.cam import load_classifier
         src = load_classifier(path).backbone
-    elif kind in (_MODEL_KIND, _CKPT_KIND): src = load_segnet(path).backbone
+    elif kind == _MODEL_KIND: src = load_segnet(path).backbone
     else: raise DataError(path, f'not a wsslib.cam or wsslib.segment checkpoint (kind {kind!r})', 'pass cam_classifier.pth or a model.pth of wsslib.segment')
     try: model.backbone.load_state_dict(src.state_dict())
     except RuntimeError as e: raise DataError(path, f'its backbone does not fit this network ({str(e).splitlines()[0][:200]})', 'use the same backbone and width in SegConfig as the checkpoint') from e
 
 # %% ../nbs/15_segment.ipynb #cf0ff7e3
-def _step_loss(model, x, y, n_strong, mode, acc):
-    "Forward one local batch; returns (loss, {term: value})."
-    with acc.autocast(): out = model(x)
-    up = lambda l: F.interpolate(l.float(), y.shape[-2:], mode='bilinear', align_corners=False)
-    if mode == 'dual':
-        tot, ls, lw = dual_loss(up(out[0]), up(out[1]), y, n_strong)
-        return tot, dict(loss=tot.detach(), loss_strong=ls.detach(), loss_weak=lw.detach())
-    loss = masked_ce(up(out), y); return loss, dict(loss=loss.detach())
-
-def _check_finite(loss, acc, out, epoch, step, cfg):
-    bad = torch.tensor([0. if torch.isfinite(loss.detach()).all() else 1.], device=acc.device)
-    if acc.num_processes > 1: bad = acc.reduce(bad, 'sum')
-    if bad.item():
-        raise DataError(out, f'the training loss became NaN/inf at step {step} (epoch {epoch + 1})',
-                        f"lower the learning rate (lr={cfg.lr}, new_lr_mult={cfg.new_lr_mult}){', turn off mixed precision (amp=False)' if acc.mixed_precision != 'no' else ''}, "
-                        f"or check the labels and initial weights; {out/'checkpoint.pth'} holds the last good state")
-
-# %% ../nbs/15_segment.ipynb #8abf4db2
-def _sync_buffers(model, acc):
-    "Give every process the main process's buffers (BatchNorm statistics drift apart between DDP forwards)."
-    if acc.num_processes > 1:
-        for buf in acc.unwrap_model(model).buffers(): torch.distributed.broadcast(buf.data, 0)
-
-def _epoch_record(acc, sums, n, images, seconds, epoch, lr):
-    t = torch.tensor([sums.get(k, 0.) for k in ('loss', 'loss_strong', 'loss_weak')] + [n], dtype=torch.float64, device=acc.device)
-    if acc.num_processes > 1: t = acc.reduce(t, 'sum')
-    k = max(t[3].item(), 1.); rec = dict(epoch=epoch + 1, loss=t[0].item() / k)
-    if 'loss_strong' in sums: rec.update(loss_strong=t[1].item() / k, loss_weak=t[2].item() / k)
-    rec.update(images_per_s=round(images / max(seconds, 1e-9), 2), lr=lr, seconds=round(seconds, 2))
-    return rec
+def seg_loss(mode:str, # 'single', 'oversample' or 'dual'
+            ):
+    "The learner's loss of a segmentation run: masked CE, or in 'dual' mode the batch trick (with each branch's term)."
+    def loss(batch, out, learn):
+        _, y, strong = batch
+        up = lambda l: F.interpolate(l.float(), y.shape[-2:], mode='bilinear', align_corners=False)
+        if mode != 'dual': return masked_ce(up(out), y)
+        tot, ls, lw = dual_loss(up(out[0]), up(out[1]), y, int(strong.sum())); return tot, dict(loss_strong=ls, loss_weak=lw)
+    return loss
 
 # %% ../nbs/15_segment.ipynb #b6c9c134
 def train_segmentation(root, # the dataset folder (images in JPEGImages/; val ground truth for `val_names`)
-                       out_dir, # run folder: model.pth, checkpoint.pth, log.json, train.json
+                       out_dir, # run folder: model.pth, model_checkpoint.pth while training, log.json, train.json
                        strong, # name -> label PNG of the pixel-accurate labels (a list of names: their ground truth)
                        weak=None, # name -> label PNG of the proxy labels (None: strong only)
                        cfg:SegConfig|None=None, # network and training settings
                        mode:str='single', # 'single' (strong+weak mixed), 'oversample' (strong repeated), 'dual' (batch trick)
-                       resume:bool|str=False, # True: continue from out_dir/checkpoint.pth (exactly as an uninterrupted run); 'auto': also, but start over when it holds other settings
+                       on_change:str='error', # out_dir holds a run with other settings or data: 'error' or 'restart' (what a pipeline wants)
+                       restart:bool=False, # start over even if out_dir holds a finished or interrupted run of these settings
                        val_names=None, # val images scored after the last epoch (and every `val_every` epochs)
                        fold:int|None=None, # PASCAL-5i fold for base/novel val mIoU
                        init=None, # a wsslib.cam classifier or wsslib.segment model whose backbone starts ours
                        n_classes:int=N_CLASSES, # classes, background included
-                       callback:Callable|None=None, # called after every step with a dict (step, epoch, loss, model, accelerator); may raise to stop
+                       callbacks:list=(), # learner callbacks (e.g. to watch every step, or stop early)
                        progress:bool=True, # progress bar (main process)
                       )->dict: # model path, log, val metrics, seconds, fingerprint (also out_dir/train.json)
-    "Train a DeepLab (single, oversampled) or dual-branch network; atomic checkpoints, exact resume, Accelerate/DDP."
+    "Train a DeepLab (single, oversampled) or dual-branch network through the learner; an interrupted run resumes exactly."
     cfg, out = cfg or SegConfig(), Path(out_dir)
     if mode not in MODES: raise ValueError(f'mode must be one of {MODES}, got {mode!r}')
     if mode != 'single' and not weak: raise ValueError(f"mode {mode!r} needs a weak set")
     items, n_s, hashes = check_training_data(root, strong, weak, n_classes)
     val_names = list(val_names) if val_names is not None else None
-    fp = run_fingerprint(cfg, mode, items, n_s, hashes, n_classes, val_names, fold, init)
+    tcfg = seg_train_config(cfg); key = seg_run_key(cfg, mode, items, n_s, hashes, n_classes, val_names, fold, init); fp = fingerprint(run_key(key, tcfg))
+    world = int(os.environ.get('WORLD_SIZE', '1'))                                  # processes of an `accelerate launch`
+    if mode == 'dual' and cfg.batch_size // 2 < world: raise ValueError(f'dual mode needs batch_size >= 2 x processes ({world}), got {cfg.batch_size}')
     with file_lock(out/'.lock', f'training {out}'):     # a second run of this folder waits, then reuses the finished network
-        if (out/'train.json').exists() and (out/'model.pth').exists():
+        if not restart and (out/'train.json').exists() and (out/'model.pth').exists():
             done = load_json(out/'train.json')
             if done.get('fingerprint') == fp: return done
-        torch.set_num_threads(cfg.num_threads); acc = _accelerator(cfg); main = acc.is_main_process
-        if mode == 'dual' and cfg.batch_size // 2 < acc.num_processes: raise ValueError(f'dual mode needs batch_size >= 2 x processes ({acc.num_processes}), got {cfg.batch_size}')
-        set_seed(cfg.seed)
+        torch.set_num_threads(cfg.num_threads); set_seed(cfg.seed)
         model = (DualBranchNet if mode == 'dual' else SegNet)(cfg, n_classes)
         if init is not None: _init_backbone(model, init)
-        if acc.num_processes > 1 and cfg.sync_bn and acc.device.type == 'cuda': model = nn.SyncBatchNorm.convert_sync_batchnorm(model)
-        opt = make_optimizer(param_groups(model.backbone, model.new_layers(), cfg.lr, cfg.weight_decay, new_lr_mult=cfg.new_lr_mult), cfg.optimizer, cfg.lr, cfg.momentum)
-        spe = len(epoch_batches(n_s, len(items) - n_s, mode, cfg, 0)); total = cfg.epochs * spe
-        sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda it: lr_factor(cfg, it, total))
-        model, opt = acc.prepare(model, opt)
-        start, start_k, log, partial, ckpt = 0, 0, [], {}, out/'checkpoint.pth'
-        if resume not in (True, False, 'auto'): raise ValueError(f"resume must be True, False or 'auto', got {resume!r}")
-        st = read_checkpoint(ckpt, _CKPT_KIND, 'wsslib.segment training', 'wsslib.segment.train_segmentation') if resume and ckpt.exists() else None
-        if st is not None and st.get('fingerprint') != fp:
-            if resume != 'auto': raise DataError(ckpt, 'holds a run with other settings, data or labels', "use another out_dir, resume=False to start again, or resume='auto'")
-            st = None                                                                          # 'auto': a stale run is overwritten
-        if st is not None:
-            acc.unwrap_model(model).load_state_dict(st['model']); opt.load_state_dict(st['optimizer']); sched.load_state_dict(st['scheduler'])
-            if acc.scaler is not None and st['scaler']: acc.scaler.load_state_dict(st['scaler'])
-            _set_rng_state(st['rng']); start, start_k, log, partial = st['epoch'], st['step_in_epoch'], st['log'], st['partial']
-        ds, t_start, val = PlannedSet(items, cfg, n_classes), time.perf_counter(), None
-        for epoch in range(start, cfg.epochs):
-            k0 = start_k if epoch == start else 0
-            batches = epoch_batches(n_s, len(items) - n_s, mode, cfg, epoch)
-            plan = [shard_batch(b, mode, acc.process_index, acc.num_processes) for b in batches]
-            dl = torch.utils.data.DataLoader(ds, batch_sampler=[p for p, _ in plan[k0:]], num_workers=cfg.num_workers,   # own generator: the global
-                                             generator=torch.Generator().manual_seed(_seed(cfg.seed, epoch, 3)))          # RNG (dropout) is left alone
-            sums = dict(partial.get('sums', {})) if epoch == start and k0 else {}; n = partial.get('n', 0) if epoch == start and k0 else 0
-            model.train(); t0, images, lr0 = time.perf_counter(), 0, sched.get_last_lr()[0]
-            bar = tqdm(dl, desc=f'{mode} epoch {epoch + 1}/{cfg.epochs}', disable=not (progress and main), leave=False, initial=k0, total=spe)
-            for k, (x, y) in enumerate(bar, start=k0):
-                x, y = x.to(acc.device), y.to(acc.device)
-                loss, terms = _step_loss(model, x, y, plan[k][1], mode, acc)
-                step = epoch * spe + k + 1; _check_finite(loss, acc, out, epoch, step, cfg)
-                opt.zero_grad(set_to_none=True); acc.backward(loss); opt.step(); sched.step()
-                for key, v in terms.items(): sums[key] = sums.get(key, 0.) + v.item()
-                n += 1; images += len(batches[k])
-                if main: bar.set_postfix(loss=f"{sums['loss'] / n:.4f}", img_s=f'{images / (time.perf_counter() - t0):.1f}')
-                if cfg.checkpoint_every and step % cfg.checkpoint_every == 0 and k + 1 < spe and main:
-                    _save_checkpoint(ckpt, acc, model, opt, sched, cfg, mode, n_classes, fp, epoch, k + 1, step, log, dict(sums=sums, n=n))
-                if callback is not None: callback(dict(step=step, epoch=epoch, step_in_epoch=k + 1, loss=terms['loss'].item(), model=acc.unwrap_model(model), accelerator=acc))
-            rec = _epoch_record(acc, sums, n, images, time.perf_counter() - t0, epoch, lr0); _sync_buffers(model, acc)
-            if val_names is not None and ((cfg.val_every and (epoch + 1) % cfg.val_every == 0) or epoch + 1 == cfg.epochs):
-                val = v = evaluate_segmentation(acc.unwrap_model(model), root, val_names, fold, acc, progress=False)
-                rec.update({f'val_{key}': v[key] for key in ('miou', 'miou_base', 'miou_novel') if v.get(key) is not None})
-            log.append(rec)
-            if main:
-                _save_checkpoint(ckpt, acc, model, opt, sched, cfg, mode, n_classes, fp, epoch + 1, 0, (epoch + 1) * spe, log, {})
-                save_json(log, out/'log.json')
-                if progress: print(f'{mode} epoch {epoch + 1}/{cfg.epochs}: ' + ', '.join(f'{key} {v:.4g}' for key, v in rec.items() if key != 'epoch'))
-        if val_names is not None and val is None: val = evaluate_segmentation(acc.unwrap_model(model), root, val_names, fold, acc, progress=False)
-        res = dict(model=str(out/'model.pth'), mode=mode, n_strong=n_s, n_weak=len(items) - n_s, steps=total, log=log,
-                   val=val,
-                   seconds=round(time.perf_counter() - t_start, 2), processes=acc.num_processes, fingerprint=fp)
-        if main:
-            _save_model(out/'model.pth', acc.unwrap_model(model), cfg, mode, n_classes, fp, log)
-            save_json(res, out/'train.json')
-        acc.wait_for_everyone()
+        data = Data(PlannedSet(items, cfg, n_classes, n_s), plan=lambda e: epoch_batches(n_s, len(items) - n_s, mode, cfg, e),
+                    shard=lambda b, r, w: shard_batch(b, mode, r, w))
+        val = {}
+        def score(learn):
+            val.update(evaluate_segmentation(learn.net, root, val_names, fold, learn.acc, progress=False))
+            return {f'val_{k}': val[k] for k in ('miou', 'miou_base', 'miou_novel') if val.get(k) is not None}
+        cbs = [*callbacks, *([EpochMetrics(score, cfg.val_every)] if val_names is not None else [])]
+        t0 = time.perf_counter()
+        learn = fit(model, seg_loss(mode), data, tcfg, out, cbs, key=key, artifact='model.pth', log_file='log.json', what='segmentation network',
+                    meta=dict(kind=_MODEL_KIND, cfg=dataclasses.asdict(cfg), arch=_arch(mode), n_classes=n_classes), on_change=on_change, restart=restart,
+                    progress=progress, desc=mode)
+        if not learn.finished: return dict(model=None, mode=mode, log=learn.log, finished=False, fingerprint=fp)
+        if val_names is not None and not val: val = evaluate_segmentation(learn.net, root, val_names, fold, learn.acc, progress=False)
+        res = dict(model=str(out/'model.pth'), mode=mode, n_strong=n_s, n_weak=len(items) - n_s, steps=learn.total_steps, log=learn.log,
+                   val=val or None, seconds=round(time.perf_counter() - t0, 2), processes=learn.acc.num_processes, fingerprint=fp)
+        if learn.acc.is_main_process: save_json(res, out/'train.json')
+        learn.acc.wait_for_everyone()
         return res
 
 # %% ../nbs/15_segment.ipynb #0036f94c
