@@ -8,12 +8,12 @@ from wsslib.core import DataError, load_json
 from wsslib.cam import CAMConfig
 from conftest import make_world
 from wsslib.data.voc import save_label, load_label
-from wsslib.rrm import (RRMConfig, SegmenterConfig, run_rrm, load_rrm, load_segmenter, train_rrm, train_segmenter,
-                        reliable_regions, dense_energy, bcd_loss)
+from wsslib.rrm import RRMConfig, run_rrm, load_rrm, train_rrm, pseudo_label_set, reliable_regions, dense_energy, bcd_loss
+from wsslib.segment import SegConfig, load_segnet
 
 TINY_CAM = dict(crf=False, epochs=1, batch_size=4, width=8, scales=(1.0,), flip=False)
 TINY_RRM = dict(epochs=1, batch_size=4, c_local=16, c1=8)
-TINY_SEG = dict(epochs=1, batch_size=4, width=8, head_channels=16)
+TINY_SEG = dict(epochs=1, batch_size=4, head_channels=16)
 KEYS = ('cam_miou', 'reliable_precision', 'reliable_coverage', 'rrm_miou', 'rrm_twostep_miou')
 
 @pytest.fixture(scope='module')
@@ -23,7 +23,7 @@ def world(tmp_path_factory):
 @pytest.fixture(scope='module')
 def run(world, tmp_path_factory):
     out = tmp_path_factory.mktemp('rrm')/'run'
-    res = run_rrm(world, out, RRMConfig(**TINY_RRM), seed=1, cam_cfg=CAMConfig(**TINY_CAM), seg_cfg=SegmenterConfig(**TINY_SEG),
+    res = run_rrm(world, out, RRMConfig(**TINY_RRM), seed=1, cam_cfg=CAMConfig(**TINY_CAM), seg_cfg=SegConfig(**TINY_SEG),
                   n_quality=3, progress=False)
     return out, res
 
@@ -44,10 +44,10 @@ def test_checkpoints_reload_and_corrupt_ones_are_named(run, tmp_path):
     net = load_rrm(out/'rrm'/'rrm.pth')
     with torch.no_grad(): o = net(torch.zeros(1, 3, 64, 64))
     assert o['seg'].shape == (1, 21, 8, 8) and len(net.log) == 1
-    load_segmenter(out/'twostep'/'segmenter.pth')
+    assert load_segnet(out/'twostep'/'model.pth').cfg.width == 8          # the two-step network follows the CAM classifier's width
     bad = tmp_path/'rrm.pth'; bad.write_bytes((out/'rrm'/'rrm.pth').read_bytes()[:500])
     with pytest.raises(DataError, match='rrm.pth.*corrupt'): load_rrm(bad)
-    with pytest.raises(DataError, match='segmenter.pth.*not a segmenter'): load_segmenter(_copy_as(out/'rrm'/'rrm.pth', tmp_path/'segmenter.pth'))
+    with pytest.raises(DataError, match='model.pth.*not a wsslib.segment network'): load_segnet(_copy_as(out/'rrm'/'rrm.pth', tmp_path/'model.pth'))
     with pytest.raises(DataError, match='missing.pth.*not found'): load_rrm(tmp_path/'missing.pth')
 
 def _copy_as(src, dst):
@@ -63,8 +63,8 @@ def test_image_without_any_label_is_a_clear_error(world, tmp_path):
 
 def test_missing_pseudo_labels_are_a_clear_error(world, tmp_path):
     (tmp_path/'labels').mkdir()
-    with pytest.raises(DataError, match='label maps are missing'):
-        train_segmenter(world, tmp_path/'labels', tmp_path/'out', SegmenterConfig(**TINY_SEG))
+    with pytest.raises(DataError, match='labels: 12 of 12 label maps are missing'):
+        pseudo_label_set(tmp_path/'labels', [f'img{i}' for i in range(12)])
 
 def test_bad_settings_and_inputs():
     with pytest.raises(ValueError, match="'thesis' or 'code'"): RRMConfig(mode='both')

@@ -20,7 +20,8 @@ from tqdm.auto import tqdm
 from .core import DataError, atomic_write, default_device, load_json, names_hash, read_checkpoint, save_json, set_seed
 from .data.transforms import IMAGENET_MEAN, IMAGENET_STD, TransformConfig, normalize_image, train_transforms
 from .data.voc import IGNORE, N_CLASSES, VOC, load_label, save_label
-from .models.backbones import OPTIMIZERS, BACKBONES, BackboneConfig, freeze_layers, get_backbone, make_optimizer, param_groups, poly_scheduler
+from .models.backbones import OPTIMIZERS, BACKBONES, BackboneConfig, freeze_layers, get_backbone
+from .learner import fit, train_config
 from .cam import add_background, cam_path, load_cam
 
 # %% auto #0
@@ -407,7 +408,14 @@ def _init_from_cam(model, cam_dir, cfg):
     model.backbone.load_state_dict(cls.backbone.state_dict())
 
 # %% ../nbs/12_affinity.ipynb #ac3a783c
-def _epoch_seed(seed, epoch): return seed * 100_003 + epoch
+def _affinity_terms(batch, f, learn):
+    "PSA's affinity loss of the embedding `f`, with the mean predicted affinity on each pair set (for the log)."
+    lab, radius = batch[1], learn.net.radius
+    aff = pair_affinity(f, radius); parts = affinity_loss(aff, lab, radius)
+    with torch.no_grad():
+        sets = dict(zip(('aff_bg', 'aff_fg', 'aff_neg'), affinity_labels(lab, radius)))
+        parts.update({k: (aff * m).sum() / m.sum().clamp(min=1) for k, m in sets.items()})
+    return parts
 
 def train_affinity(root, # the dataset folder (images)
                    cam_dir, # a wsslib.cam run folder with crf_la/ and crf_ha/ (and cam_classifier.pth for init_from_cam)
@@ -416,47 +424,19 @@ def train_affinity(root, # the dataset folder (images)
                    names=None, # images to train on (default: cfg.train_split's)
                    progress:bool=True, # show progress bars and a line per epoch
                    labels=None, # optional label source instead of la/ha: `.maps(name)` (M, H, W) uint8, `.grid(maps, name)` (h, w) label map, `.check(names)`, `.key`
+                   restart:bool=False, # train again even if out_dir holds a finished or interrupted run
                   )->Path: # the checkpoint
-    "Train AffinityNet on PSA's la/ha affinity labels (or a `labels` source), resuming after the last finished epoch; a finished run is reused."
-    cfg = cfg or AffinityConfig(); torch.set_num_threads(cfg.num_threads)
-    voc, out = VOC(root), Path(out_dir); ckpt = out/_CKPT
+    "Train AffinityNet on PSA's la/ha affinity labels (or a `labels` source) through the learner; resumed after an interruption, reused when finished."
+    cfg = cfg or AffinityConfig()
+    voc, out = VOC(root), Path(out_dir)
     names = list(names) if names is not None else voc.names(cfg.train_split)
     ds = _AffinityData(voc, cam_dir, names, cfg, labels); nh = names_hash(names) + ('' if labels is None else f':{labels.key}')
-    dev = cfg.torch_device; set_seed(cfg.seed); model = AffinityNet(cfg)
-    start, log = 0, []
-    if ckpt.exists():
-        state, old = _read_ckpt(ckpt)
-        diff = [k for k in _TRAIN_FIELDS if getattr(old, k) != getattr(cfg, k)] + (['training images or labels'] if state.get('names_hash') != nh else [])
-        if diff: raise DataError(ckpt, f'holds an AffinityNet trained with other settings (differs in {diff})', 'use another run folder, or delete the checkpoint to train again')
-        start, log = state['epoch'], state['log']
-    elif cfg.init_from_cam: _init_from_cam(model, cam_dir, cfg)
-    model.to(dev)
-    opt = make_optimizer(param_groups(model.backbone, model.head(), cfg.lr, cfg.weight_decay, new_lr_mult=cfg.new_lr_mult), cfg.optimizer, cfg.lr, cfg.momentum)
-    drop_last = len(ds) >= cfg.batch_size
-    sched = poly_scheduler(opt, cfg.epochs * (len(ds) // cfg.batch_size if drop_last else 1))
-    if start: model.load_state_dict(state['model']); opt.load_state_dict(state['optimizer']); sched.load_state_dict(state['scheduler'])
-    for epoch in range(start, cfg.epochs):
-        t0 = time.perf_counter(); set_seed(_epoch_seed(cfg.seed, epoch))
-        dl = torch.utils.data.DataLoader(ds, cfg.batch_size, shuffle=True, drop_last=drop_last, num_workers=cfg.num_workers,
-                                         generator=torch.Generator().manual_seed(_epoch_seed(cfg.seed, epoch)))
-        model.train(); sums, n, lr0 = {}, 0, opt.param_groups[0]['lr']
-        for x, lab in tqdm(dl, desc=f'affinity epoch {epoch + 1}/{cfg.epochs}', disable=not progress, leave=False):
-            x, lab = x.to(dev), lab.to(dev); aff = model.affinity(x)
-            parts = affinity_loss(aff, lab, cfg.radius)
-            opt.zero_grad(); parts['loss'].backward(); opt.step(); sched.step()
-            with torch.no_grad():
-                sets = dict(zip(('aff_bg', 'aff_fg', 'aff_neg'), affinity_labels(lab, cfg.radius)))
-                parts.update({k: (aff * m).sum() / m.sum().clamp(min=1) for k, m in sets.items()})
-            for k, v in parts.items(): sums[k] = sums.get(k, 0.) + v.item() * len(x)
-            n += len(x)
-        rec = dict(epoch=epoch + 1, **{k: v / max(n, 1) for k, v in sums.items()}, lr=lr0, seconds=round(time.perf_counter() - t0, 2))
-        log.append(rec)
-        state = dict(kind='wsslib.affinity', cfg=dataclasses.asdict(cfg), model=model.state_dict(), optimizer=opt.state_dict(),
-                     scheduler=sched.state_dict(), epoch=epoch + 1, log=log, names_hash=nh, cam_dir=str(cam_dir))
-        with atomic_write(ckpt) as f: torch.save(state, f)
-        save_json(log, out/_LOG)
-        if progress: print(f"affinity epoch {rec['epoch']}/{cfg.epochs}: loss {rec['loss']:.4f} (bg {rec['bg']:.3f}, fg {rec['fg']:.3f}, neg {rec['neg']:.3f}) ({rec['seconds']:.1f} s)")
-    return ckpt
+    set_seed(cfg.seed); model = AffinityNet(cfg)
+    if cfg.init_from_cam and (restart or not (out/_CKPT).exists()): _init_from_cam(model, cam_dir, cfg)   # a finished run needs no CAM
+    fit(model, _affinity_terms, ds, train_config(cfg), out, new_layers=model.head(), key={**{k: getattr(cfg, k) for k in _TRAIN_FIELDS}, 'training images or labels': nh},
+        meta=dict(kind='wsslib.affinity', cfg=dataclasses.asdict(cfg), names_hash=nh, cam_dir=str(cam_dir)), artifact=_CKPT, log_file=_LOG,
+        what='AffinityNet', restart=restart, progress=progress, desc='affinity')
+    return out/_CKPT
 
 # %% ../nbs/12_affinity.ipynb #e18d84f5
 def infer_walk(model:AffinityNet, # a trained AffinityNet

@@ -25,7 +25,8 @@ from .data.folds import N_FOLDS, image_classes, novel_classes, sample_kind, spli
 from .data.synth import void_band
 from .data.transforms import IMAGENET_MEAN, IMAGENET_STD, JointTransform, normalize_image
 from .data.voc import IGNORE, VOC, SegDataset
-from .models.backbones import OPTIMIZERS, BackboneConfig, freeze_layers, get_backbone, make_optimizer, param_groups, poly_scheduler
+from .models.backbones import OPTIMIZERS, BackboneConfig, freeze_layers, get_backbone
+from .learner import fit, train_config
 
 # %% auto #0
 __all__ = ['DEFAULT_TAPS', 'NB_BG', 'NB_FG', 'BD', 'BoundaryConfig', 'boundary_labels', 'BoundaryNet', 'boundary_loss',
@@ -212,40 +213,23 @@ def train_boundary(root, # a VOC-layout dataset folder
                    cfg:BoundaryConfig|None=None, # hyper-parameters (cfg.fold decides what a base sample is)
                    names=None, # training images, all base samples of cfg.fold (default: `base_samples(root, cfg.fold, cfg.train_split)`)
                    progress:bool=True, # show a progress bar and one line per epoch
+                   restart:bool=False, # train again even if out_dir holds a finished or interrupted run
                   )->Path: # the checkpoint
-    "Train RETAB's boundary network on base samples' masks; a finished checkpoint with the same settings is reused."
-    cfg = cfg or BoundaryConfig(); torch.set_num_threads(cfg.num_threads)
-    out, voc = Path(out_dir), VOC(root); ckpt = out/_CKPT
+    "Train RETAB's boundary network on base samples' masks through the learner; a finished network with the same settings is reused."
+    cfg = cfg or BoundaryConfig()
+    out, voc = Path(out_dir), VOC(root)
     names = list(names) if names is not None else base_samples(root, cfg.fold, cfg.train_split)
     if not names: raise ValueError('train_boundary needs at least one training image')
     nh, keep = names_hash(names), {k: v for k, v in dataclasses.asdict(cfg).items() if k not in _NOT_TRAINING}
-    if ckpt.exists():
-        state = _read_ckpt(ckpt); old = {k: v for k, v in dataclasses.asdict(state['cfg']).items() if k not in _NOT_TRAINING}
-        diff = [k for k in keep if old[k] != keep[k]] + (['training images'] if state.get('names_hash') != nh else [])
-        if diff: raise DataError(ckpt, f'holds a boundary network trained with other settings (differs in {diff})', 'use another run folder, or delete the checkpoint to train again')
-        return ckpt
     _check_base(voc, names, cfg.fold)
     ds = SegDataset(voc, cfg.train_split, tfm=_train_tfm(cfg), names=names)
-    dev = cfg.torch_device; set_seed(cfg.seed); model = BoundaryNet(cfg).to(dev)
-    opt = make_optimizer(param_groups(model.backbone, [model.taps, model.head], cfg.lr, cfg.weight_decay, new_lr_mult=cfg.new_lr_mult), cfg.optimizer, cfg.lr, cfg.momentum)
-    bs = min(cfg.batch_size, len(ds)); sched = poly_scheduler(opt, cfg.epochs * (len(ds) // bs)); log = []
-    weights = (cfg.bd_weight, cfg.fg_weight, cfg.bg_weight)
-    for epoch in range(cfg.epochs):
-        t0, lr0 = time.perf_counter(), opt.param_groups[0]['lr']; set_seed(cfg.seed * 100_003 + epoch); model.train()
-        dl = torch.utils.data.DataLoader(ds, bs, shuffle=True, drop_last=True, generator=torch.Generator().manual_seed(cfg.seed * 100_003 + epoch))
-        sums = {}
-        for b in tqdm(dl, desc=f'boundary epoch {epoch + 1}/{cfg.epochs}', disable=not progress, leave=False):
-            terms = {}; loss = boundary_loss(model(b['img'].to(dev)), b['label'].to(dev), weights, terms)
-            opt.zero_grad(); loss.backward(); opt.step(); sched.step()
-            for k, v in {'loss': loss.item(), **terms}.items(): sums.setdefault(k, []).append(v)
-        rec = dict(epoch=epoch + 1, **{k: float(np.mean(v)) for k, v in sums.items()}, lr=lr0, seconds=round(time.perf_counter() - t0, 2))
-        log.append(rec)
-        if progress: print(f"boundary epoch {epoch + 1}/{cfg.epochs}: loss {rec['loss']:.4f} (bd {rec.get('bd', float('nan')):.3f}, fg {rec.get('fg', float('nan')):.3f}, bg {rec.get('bg', float('nan')):.3f}), {rec['seconds']:.1f} s")
-    state = dict(kind='wsslib.boundary', cfg=dataclasses.asdict(cfg), model=model.state_dict(), log=log, names_hash=nh)
-    out.mkdir(parents=True, exist_ok=True)
-    with atomic_write(ckpt) as f: torch.save(state, f)
-    save_json(log, out/_LOG)
-    return ckpt
+    set_seed(cfg.seed); model = BoundaryNet(cfg); weights = (cfg.bd_weight, cfg.fg_weight, cfg.bg_weight)
+    def loss(batch, out, learn):
+        terms = {}; l = boundary_loss(out, batch['label'], weights, terms); return l, terms
+    fit(model, loss, ds, train_config(cfg), out, new_layers=[model.taps, model.head], key={**keep, 'training images': nh},
+        meta=dict(kind='wsslib.boundary', cfg=dataclasses.asdict(cfg), names_hash=nh), artifact=_CKPT, log_file=_LOG,
+        what='boundary network', restart=restart, progress=progress, desc='boundary')
+    return out/_CKPT
 
 # %% ../nbs/13_boundary.ipynb #b0e4a98f
 def predict_boundary(model:BoundaryNet, # a trained boundary network

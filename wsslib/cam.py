@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from .core import DataError, Timer, atomic_write, default_device, load_json, names_hash, read_checkpoint, save_json, set_seed
-from .learner import EpochMetrics, StopAfter, TrainConfig, fit
+from .learner import EpochMetrics, StopAfter, fit, train_config
 from .crf import crf_inference, crf_preset
 from .data.transforms import IMAGENET_MEAN, IMAGENET_STD, TransformConfig, normalize_image, train_transforms
 from .data.voc import IGNORE, N_CLASSES, VOC, SegDataset, load_label, save_label
@@ -26,9 +26,9 @@ from .metrics import confusion_matrix, iou_from_confusion, summarize_iou
 from .models.backbones import OPTIMIZERS, BackboneConfig, freeze_layers, get_backbone
 
 # %% auto #0
-__all__ = ['CAMConfig', 'CAMNet', 'multiscale_cam', 'normalize_cams', 'add_background', 'load_classifier', 'cam_train_config',
-           'train_classifier', 'cam_path', 'save_cam', 'load_cam', 'image_tags', 'infer_cams', 'predict_tags',
-           'combine_la_ha', 'crf_label_maps', 'make_crf_labels', 'eval_cams', 'label_quality', 'run_cam']
+__all__ = ['CAMConfig', 'CAMNet', 'multiscale_cam', 'normalize_cams', 'add_background', 'load_classifier', 'train_classifier',
+           'cam_path', 'save_cam', 'load_cam', 'image_tags', 'infer_cams', 'predict_tags', 'combine_la_ha',
+           'crf_label_maps', 'make_crf_labels', 'eval_cams', 'label_quality', 'run_cam']
 
 # %% ../nbs/10_cam.ipynb #36d5dfff
 _SWEEP = tuple(round(0.05 * i, 2) for i in range(13))   # 0.00, 0.05, ..., 0.60
@@ -200,12 +200,6 @@ def load_classifier(path, # a checkpoint written by `train_classifier` (OUT/cam_
     return model.to(map_location).eval()
 
 # %% ../nbs/10_cam.ipynb #b3d062e3
-def cam_train_config(cfg:CAMConfig, # the CAM settings
-                    )->TrainConfig: # the learner's settings
-    "The learner's TrainConfig of the CAM classifier (poly schedule)."
-    return TrainConfig(**{k: getattr(cfg, k) for k in ('epochs', 'batch_size', 'optimizer', 'lr', 'new_lr_mult', 'momentum', 'weight_decay',
-                                                        'seed', 'num_threads', 'num_workers', 'device')})
-
 def _val_map(model, ds, dev):
     "Macro average precision over the classes present in the val tags."
     from torchmetrics.functional.classification import multilabel_average_precision
@@ -244,7 +238,7 @@ def train_classifier(root, # a VOC-layout dataset folder (VOC2012 or a synthetic
     set_seed(cfg.seed); model = CAMNet(cfg)
     cbs = ([EpochMetrics(lambda learn: {'val_map': _val_map(learn.net, val, learn.acc.device)})] if val is not None else []) + \
           ([StopAfter(stop_after)] if stop_after is not None else [])
-    fit(model, _tag_loss, ds, cam_train_config(cfg), out, cbs, new_layers=[model.classifier], key={**{k: getattr(cfg, k) for k in _TRAIN_FIELDS}, 'training images': nh},
+    fit(model, _tag_loss, ds, train_config(cfg), out, cbs, new_layers=[model.classifier], key={**{k: getattr(cfg, k) for k in _TRAIN_FIELDS}, 'training images': nh},
         meta=dict(kind='wsslib.cam', cfg=dataclasses.asdict(cfg), n_classes=model.n_classes, names_hash=nh), artifact=_CKPT, log_file=_LOG,
         what='classifier', restart=restart, progress=progress, desc='cam')
     return out/_CKPT

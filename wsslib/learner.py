@@ -20,9 +20,9 @@ from .core import DataError, atomic_write, save_json, set_seed
 from .models.backbones import OPTIMIZERS, make_optimizer, param_groups, poly_factor
 
 # %% auto #0
-__all__ = ['SCHEDULES', 'derive_seed', 'SeededItems', 'shuffled_batches', 'Data', 'TrainConfig', 'lr_factor', 'train_groups',
-           'Callback', 'CancelFit', 'StopAfter', 'EpochMetrics', 'make_accelerator', 'run_key', 'fingerprint',
-           'key_diff', 'default_forward', 'Learner', 'fit']
+__all__ = ['SCHEDULES', 'derive_seed', 'SeededItems', 'shuffled_batches', 'Data', 'TrainConfig', 'lr_factor', 'train_config',
+           'train_groups', 'Callback', 'CancelFit', 'StopAfter', 'EpochMetrics', 'make_accelerator', 'run_key',
+           'fingerprint', 'key_diff', 'default_forward', 'Learner', 'fit']
 
 # %% ../nbs/09_learner.ipynb #6bc6828f
 _ORDER, _ITEM, _STEP = 0, 1, 2   # what a derived seed is for (its first key after the run's seed)
@@ -111,6 +111,14 @@ def lr_factor(cfg:TrainConfig, # schedule, poly_power, step_at
     "The lr multiplier at step `it`: poly, step (1 then 0.1 after `step_at` of the run) or constant."
     if cfg.schedule == 'poly': return poly_factor(it, total, cfg.poly_power)
     return (1. if it < cfg.step_at * total else 0.1) if cfg.schedule == 'step' else 1.
+
+# %% ../nbs/09_learner.ipynb #21a314f0
+def train_config(src, # a method's config dataclass: its fields named like TrainConfig's are copied
+                 **overrides, # TrainConfig fields given explicitly (e.g. epochs=cfg.aff_epochs)
+                )->TrainConfig:
+    "The learner's TrainConfig from a method's config: same-named fields copied, the rest the defaults or `overrides`."
+    names = {f.name for f in dataclasses.fields(TrainConfig)}
+    return TrainConfig(**{**{k: getattr(src, k) for k in names if hasattr(src, k)}, **overrides})
 
 # %% ../nbs/09_learner.ipynb #78aafa93
 def train_groups(model:nn.Module, # the network
@@ -277,13 +285,13 @@ def _save_checkpoint(learn, epoch, step_in_epoch, partial):
                  step=epoch * learn.steps_per_epoch + step_in_epoch, log=learn.log, partial=partial, key=learn.key, fingerprint=learn.fp, meta=learn.meta)
     with atomic_write(learn.checkpoint_path) as f: torch.save(state, f)
 
-def _epoch_record(learn, sums, n, images, seconds, lr):
-    "The epoch's mean loss terms over every step of every process, with the images per second and the lr."
+def _epoch_record(learn, sums, images, seconds, lr):
+    "The epoch's mean of each loss term over the steps of every process that gave it, with the images per second and the lr."
     keys = sorted(sums); acc = learn.acc
-    t = torch.tensor([sums[k] for k in keys] + [n], dtype=torch.float64, device=acc.device)
+    t = torch.tensor([sums[k] for k in keys], dtype=torch.float64, device=acc.device).reshape(-1, 2)   # (sum, steps) per term
     if acc.num_processes > 1: t = acc.reduce(t, 'sum')
-    k = max(t[-1].item(), 1.)
-    return dict(epoch=learn.epoch + 1, **{key: t[i].item() / k for i, key in enumerate(keys)}, lr=lr, images_per_s=round(images / max(seconds, 1e-9), 2), seconds=round(seconds, 2))
+    return dict(epoch=learn.epoch + 1, **{key: t[i, 0].item() / max(t[i, 1].item(), 1.) for i, key in enumerate(keys)}, lr=lr,
+                images_per_s=round(images / max(seconds, 1e-9), 2), seconds=round(seconds, 2))
 
 def _check_finite(learn, loss):
     "Stop with a clear error when the loss is NaN or inf on any process."
@@ -353,7 +361,7 @@ def _one_epoch(self:Learner, k0:int, partial:dict):
     if any(not m for m in mine): raise ValueError(f'{self.desc}: a batch of {min(len(b) for b in batches)} items cannot be shared by {acc.num_processes} processes')
     dl = torch.utils.data.DataLoader(SeededItems(self.data.dataset), batch_sampler=mine[k0:], num_workers=cfg.num_workers,
                                      collate_fn=self.data.collate, pin_memory=acc.device.type == 'cuda')
-    sums, n = dict(partial.get('sums', {})), partial.get('n', 0)
+    sums = {k: list(v) for k, v in partial.get('sums', {}).items()}   # term -> [sum, steps that gave it]
     self.model.train(); t0, images, lr0 = time.perf_counter(), 0, self.opt.param_groups[0]['lr']
     bar = tqdm(dl, desc=f'{self.desc} epoch {epoch + 1}/{cfg.epochs}', disable=not (self.progress and acc.is_main_process), leave=False, initial=k0, total=spe)
     for k, batch in enumerate(bar, start=k0):
@@ -368,13 +376,14 @@ def _one_epoch(self:Learner, k0:int, partial:dict):
         self.opt.zero_grad(set_to_none=True); acc.backward(self.loss)
         if cfg.clip_grad: acc.clip_grad_norm_(self.model.parameters(), cfg.clip_grad)
         self.opt.step(); self.sched.step()
-        for key, v in self.terms.items(): sums[key] = sums.get(key, 0.) + float(v.detach() if isinstance(v, torch.Tensor) else v)
-        n += 1; images += len(batches[k])
-        if acc.is_main_process and self.progress: bar.set_postfix(loss=f"{sums['loss'] / n:.4f}", img_s=f'{images / (time.perf_counter() - t0):.1f}')
+        for key, v in self.terms.items():
+            s = sums.setdefault(key, [0., 0]); s[0] += float(v.detach() if isinstance(v, torch.Tensor) else v); s[1] += 1
+        images += len(batches[k])
+        if acc.is_main_process and self.progress: bar.set_postfix(loss=f"{sums['loss'][0] / sums['loss'][1]:.4f}", img_s=f'{images / (time.perf_counter() - t0):.1f}')
         self._cb('after_step')
         if self.out is not None and cfg.checkpoint_every and self.step % cfg.checkpoint_every == 0 and k + 1 < spe and acc.is_main_process:
-            _save_checkpoint(self, epoch, k + 1, dict(sums=sums, n=n))
-    return _epoch_record(self, sums, n, images, time.perf_counter() - t0, lr0)
+            _save_checkpoint(self, epoch, k + 1, dict(sums=sums))
+    return _epoch_record(self, sums, images, time.perf_counter() - t0, lr0)
 
 # %% ../nbs/09_learner.ipynb #65b80d83
 @patch

@@ -16,19 +16,21 @@ import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
-from .core import DataError, Timer, atomic_write, read_checkpoint, set_seed, save_json, load_json
+from .core import DataError, Timer, atomic_write, names_hash, read_checkpoint, set_seed, save_json, load_json
 from .crf import crf_inference, crf_preset
 from .data.voc import VOC, SegDataset, IGNORE, N_CLASSES, save_label, load_label
 from .data.transforms import IMAGENET_MEAN, IMAGENET_STD, TransformConfig, train_transforms, eval_transforms, denormalize, normalize_image
 from .metrics import confusion_matrix, iou_from_confusion, summarize_iou
-from .models.backbones import OPTIMIZERS, get_backbone, freeze_bn, make_optimizer, param_groups, poly_scheduler
+from .models.backbones import OPTIMIZERS, get_backbone, freeze_bn
+from .learner import Callback, fit, train_config
+from .segment import SegConfig, load_segnet, train_segmentation
 from .cam import CAMConfig, CAMNet, eval_cams, infer_cams, load_classifier, normalize_cams, image_tags, label_quality, load_cam, cam_path, predict_tags, run_cam
 
 # %% auto #0
-__all__ = ['RRMConfig', 'fg_bg', 'reliable_thesis', 'reliable_code', 'reliable_regions', 'region_quality', 'dense_energy',
-           'energy_loss', 'bcd_loss', 'rfam_weights', 'RFAM', 'SegBranch', 'RRMNet', 'online_cams', 'online_labels',
-           'reliable_ce', 'denormalize_float', 'load_rrm', 'train_rrm', 'rrm_probs', 'segment_split', 'SegmenterConfig',
-           'Segmenter', 'load_segmenter', 'train_segmenter', 'reliable_quality', 'run_rrm']
+__all__ = ['TWO_STEP', 'RRMConfig', 'fg_bg', 'reliable_thesis', 'reliable_code', 'reliable_regions', 'region_quality',
+           'dense_energy', 'energy_loss', 'bcd_loss', 'rfam_weights', 'RFAM', 'SegBranch', 'RRMNet', 'online_cams',
+           'online_labels', 'reliable_ce', 'denormalize_float', 'load_rrm', 'RRMLoss', 'train_rrm', 'rrm_probs',
+           'segment_split', 'pseudo_label_set', 'reliable_quality', 'run_rrm']
 
 # %% ../nbs/11_rrm.ipynb #9dbc40cc
 @dataclass
@@ -358,12 +360,7 @@ def _train_tfm(cfg):
     tfm = train_transforms(TransformConfig(crop_size=cfg.crop, resize_long=cfg.resize_long, brightness=0., contrast=0., saturation=0., hue=0.))
     return lambda img, lab: tfm(img, np.where(lab == IGNORE, 254, lab).astype(np.uint8))
 
-def _save(path, model, cfg, log, kind='wsslib.rrm'):
-    state = dict(kind=kind, cfg=dataclasses.asdict(cfg), cam_cfg=dataclasses.asdict(model.cam_cfg) if hasattr(model, 'cam_cfg') else None,
-                 frozen_bn=any(type(m).__name__ == 'FrozenBatchNorm2d' for m in model.modules()), model=model.state_dict(), log=log)
-    with atomic_write(path) as f: torch.save(state, f)
-
-def _read(path, kind, what): return read_checkpoint(path, kind, what, 'wsslib.rrm (train_rrm / train_segmenter)')
+def _read(path, kind, what): return read_checkpoint(path, kind, what, 'wsslib.rrm.train_rrm')
 
 def load_rrm(path, # a checkpoint written by `train_rrm`
             )->RRMNet: # the network, in eval mode
@@ -378,6 +375,25 @@ def load_rrm(path, # a checkpoint written by `train_rrm`
     return net.eval()
 
 # %% ../nbs/11_rrm.ipynb #8d8334b0
+class RRMLoss(Callback):
+    "RRM's training loss (classification; after the warm-up also reliable CE, dense energy and BCD) and the online labels' quality per epoch."
+    def __init__(self, cfg:RRMConfig): self.cfg, self.seen = cfg, ([], [])
+    def before_epoch(self, learn): self.seen = ([], [])
+    def __call__(self, b, o, learn):
+        cfg, x, tags = self.cfg, b['img'], b['cls']; roi = b['label'] != IGNORE
+        terms = {'cls': F.multilabel_soft_margin_loss(o['logits'], tags)}
+        if learn.step - 1 >= int(cfg.warmup * learn.total_steps):
+            lab = online_labels(x, online_cams(learn.net, x, o['cam'], tags, cfg.cam_scales), tags, roi, cfg)
+            gt = torch.where(b['label'] == 254, IGNORE, b['label'])
+            self.seen[0].append(lab.cpu().numpy().astype(np.uint8)); self.seen[1].append(gt.cpu().numpy().astype(np.uint8))
+            seg = F.interpolate(o['seg'], x.shape[2:], mode='bilinear', align_corners=False)
+            terms['ce'] = reliable_ce(seg, lab)
+            if cfg.lambda1: terms['energy'] = cfg.lambda1 * energy_loss(seg, denormalize_float(x), lab, roi, cfg)
+            if cfg.lambda_bcd: terms['bcd'] = cfg.lambda_bcd * bcd_loss(o['feat'], o['seg'].detach().argmax(1))
+        return sum(terms.values()), terms
+    def after_epoch(self, learn):
+        if self.seen[0]: learn.record.update({f'online_{k}': v for k, v in region_quality(*self.seen).items() if k != 'pixels'})
+
 def train_rrm(root, # a VOC-layout dataset folder
               out_dir, # run folder: receives rrm.pth and rrm_train_log.json
               cfg:RRMConfig|None=None, # hyper-parameters
@@ -385,49 +401,27 @@ def train_rrm(root, # a VOC-layout dataset folder
               cam_cfg:CAMConfig|None=None, # backbone settings of a fresh network (ignored with `init`)
               names=None, # training images (default: the train split)
               progress:bool=True, # show a progress bar
+              restart:bool=False, # train again even if out_dir holds a finished or interrupted run
              )->Path: # the checkpoint
-    "Train one-step RRM on image tags; an existing checkpoint with the same settings is reused."
-    cfg = cfg or RRMConfig(); torch.set_num_threads(cfg.num_threads)
-    out, voc = Path(out_dir), VOC(root); ckpt = out/_CKPT
+    "Train one-step RRM on image tags through the learner; a finished network with the same settings is reused, one with others replaced."
+    cfg = cfg or RRMConfig()
+    out, voc = Path(out_dir), VOC(root)
     names = list(names) if names is not None else voc.names('train')
-    if ckpt.exists() and _read(ckpt, 'wsslib.rrm', 'RRM')['cfg'] == dataclasses.asdict(cfg): return ckpt
     image_tags(voc, names)                                                    # DataError for images without any tag
     ds = SegDataset(voc, 'train', tfm=_train_tfm(cfg), names=names)
     set_seed(cfg.seed)
     model = RRMNet.from_classifier(init, cfg) if init is not None else RRMNet(cfg, cam_cfg)
-    opt = make_optimizer(param_groups(model.cls, model.seg, cfg.lr, cfg.weight_decay, new_lr_mult=cfg.new_lr_mult), cfg.optimizer, cfg.lr)
-    bs = min(cfg.batch_size, len(ds)); steps = cfg.epochs * (len(ds) // bs); warm = int(cfg.warmup * steps)
-    sched = poly_scheduler(opt, steps); log, it = [], 0
-    for epoch in range(cfg.epochs):
-        t0 = time.perf_counter(); model.train()
-        dl = torch.utils.data.DataLoader(ds, bs, shuffle=True, drop_last=True, generator=torch.Generator().manual_seed(cfg.seed * 1000 + epoch))
-        sums, n, seen = {}, 0, ([], [])
-        for b in tqdm(dl, desc=f'rrm epoch {epoch + 1}/{cfg.epochs}', disable=not progress, leave=False):
-            x, tags = b['img'], b['cls']; roi = b['label'] != IGNORE
-            o = model(x); terms = {'cls': F.multilabel_soft_margin_loss(o['logits'], tags)}
-            if it >= warm:
-                lab = online_labels(x, online_cams(model, x, o['cam'], tags, cfg.cam_scales), tags, roi, cfg)
-                gt = torch.where(b['label'] == 254, IGNORE, b['label'])
-                seen[0].append(lab.numpy().astype(np.uint8)); seen[1].append(gt.numpy().astype(np.uint8))
-                seg = F.interpolate(o['seg'], x.shape[2:], mode='bilinear', align_corners=False)
-                terms['ce'] = reliable_ce(seg, lab)
-                if cfg.lambda1: terms['energy'] = cfg.lambda1 * energy_loss(seg, denormalize_float(x), lab, roi, cfg)
-                if cfg.lambda_bcd: terms['bcd'] = cfg.lambda_bcd * bcd_loss(o['feat'], o['seg'].detach().argmax(1))
-            loss = sum(terms.values())
-            opt.zero_grad(); loss.backward()
-            if cfg.clip_grad: torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.clip_grad)
-            opt.step(); sched.step(); it += 1
-            for k, v in terms.items(): sums.setdefault(k, []).append(round(v.item(), 5))
-            n += 1
-        rec = dict(epoch=epoch + 1, **{k: float(np.mean(v)) for k, v in sums.items()}, seconds=round(time.perf_counter() - t0, 2), steps=sums)
-        if seen[0]: rec.update({f'online_{k}': v for k, v in region_quality(seen[0], seen[1]).items() if k != 'pixels'})
-        log.append(rec)
-        if progress: print(f"rrm epoch {epoch + 1}/{cfg.epochs}: " + ', '.join(f'{k} {v:.4f}' for k, v in rec.items() if k not in ('epoch', 'seconds', 'steps')) + f" ({rec['seconds']:.0f} s)")
-    out.mkdir(parents=True, exist_ok=True); _save(ckpt, model, cfg, log); save_json(log, out/_LOG)
-    return ckpt
+    init_id = [str(Path(init).resolve()), Path(init).stat().st_mtime_ns] if init is not None else None
+    key = {**{k: v for k, v in dataclasses.asdict(cfg).items() if k != 'num_threads'}, 'backbone': dataclasses.asdict(model.cam_cfg),
+           'training images': names_hash(names), 'initial weights': init_id}
+    fit(model, RRMLoss(cfg), ds, train_config(cfg), out, new_layers=[model.seg], key=key,
+        meta=dict(kind='wsslib.rrm', cfg=dataclasses.asdict(cfg), cam_cfg=dataclasses.asdict(model.cam_cfg),
+                  frozen_bn=any(type(m).__name__ == 'FrozenBatchNorm2d' for m in model.modules())),
+        artifact=_CKPT, log_file=_LOG, what='RRM network', on_change='restart', restart=restart, progress=progress, desc='rrm')
+    return out/_CKPT
 
 # %% ../nbs/11_rrm.ipynb #a2e8286f
-def rrm_probs(model:nn.Module, # an RRMNet (segmentation branch) or a `Segmenter`
+def rrm_probs(model:nn.Module, # an RRMNet (segmentation branch) or a `wsslib.segment` network
               img:np.ndarray, # (H, W, 3) uint8 RGB image
              )->np.ndarray: # (21, H, W) float32 class probabilities
     "Single-scale segmentation probabilities of one image (logits upsampled bilinearly, softmax)."
@@ -437,7 +431,7 @@ def rrm_probs(model:nn.Module, # an RRMNet (segmentation branch) or a `Segmenter
         lo = model(x)['seg'] if isinstance(model, RRMNet) else model(x)
         return torch.softmax(F.interpolate(lo, img.shape[:2], mode='bilinear', align_corners=False), 1)[0].numpy()
 
-def segment_split(model:nn.Module, # an RRMNet or a Segmenter
+def segment_split(model:nn.Module, # an RRMNet or a `wsslib.segment` network
                   root, # the dataset folder
                   names:list, # images to segment and score
                   crf:str='rrm_test', # CRF preset applied to the probabilities ('' for none)
@@ -461,91 +455,15 @@ def segment_split(model:nn.Module, # an RRMNet or a Segmenter
     return res
 
 # %% ../nbs/11_rrm.ipynb #6ca8708e
-@dataclass
-class SegmenterConfig:
-    "A minimal DeepLab-LargeFOV-style segmenter trained on pseudo labels (the two-step variant)."
-    width: int = field(default=0, metadata={'help': 'channels of the first level of the small backbone (0: the CAM classifier\'s when starting from one, else 32)'})
-    head_channels: int = field(default=256, metadata={'help': 'channels of the LargeFOV head (DeepLab: 1024)'})
-    dilation: int = field(default=4, metadata={'help': 'dilation of the head 3x3 conv (DeepLab-LargeFOV: 12)'})
-    dropout: float = field(default=0.1, metadata={'help': 'dropout in the head (DeepLab: 0.5; 0.1 trains faster here)'})
-    epochs: int = field(default=8, metadata={'help': 'training epochs'})
-    batch_size: int = field(default=8, metadata={'help': 'images per batch'})
-    optimizer: str = field(default='adamw', metadata={'help': "'sgd' (DeepLab: momentum 0.9) or 'adamw'"})
-    lr: float = field(default=2e-3, metadata={'help': 'base learning rate, poly decay (DeepLab, SGD: 1e-3 from ImageNet, head at 10x; AdamW here: 2e-3, 5e-3 failed)'})
-    new_lr_mult: float = field(default=1., metadata={'help': 'learning-rate multiplier of the head (DeepLab: 10)'})
-    weight_decay: float = field(default=1e-4, metadata={'help': 'weight decay'})
-    crop: int = field(default=112, metadata={'help': 'random crop side'})
-    resize_long: tuple = field(default=(64, 192), metadata={'help': 'random long side before cropping (DeepLab: scale 0.5..1.5)'})
-    seed: int = field(default=0, metadata={'help': 'random seed'})
-    num_threads: int = field(default=1, metadata={'help': 'torch CPU threads'})
-    def __post_init__(self):
-        self.resize_long = tuple(self.resize_long)
-        if self.optimizer not in OPTIMIZERS: raise ValueError(f'SegmenterConfig.optimizer must be one of {OPTIMIZERS}, got {self.optimizer!r}')
+TWO_STEP = SegConfig(epochs=8)   # the two-step segmenter: LargeFOV on the small backbone (width of the CAM classifier), AdamW lr 2e-3, 8 epochs
 
-class Segmenter(nn.Module):
-    "Small backbone + DeepLab-LargeFOV-style head: (B, 3, H, W) -> (B, 21, H/8, W/8) logits."
-    def __init__(self, cfg:SegmenterConfig, # architecture settings
-                 n_classes:int=N_CLASSES, # classes, background included
-                ):
-        super().__init__()
-        self.cfg = cfg; self.backbone = get_backbone('small', width=cfg.width or 32, output_stride=8)
-        c, d, hc = self.backbone.out_channels, cfg.dilation, cfg.head_channels
-        self.head = nn.Sequential(nn.Conv2d(c, hc, 3, padding=d, dilation=d), nn.ReLU(), nn.Dropout2d(cfg.dropout),
-                                  nn.Conv2d(hc, hc, 1), nn.ReLU(), nn.Dropout2d(cfg.dropout), nn.Conv2d(hc, n_classes, 1))
-    def forward(self, x): return self.head(self.backbone(x)[self.backbone.out_key])
-
-# %% ../nbs/11_rrm.ipynb #224f3541
-def load_segmenter(path, # a checkpoint written by `train_segmenter`
-                  )->Segmenter: # in eval mode
-    "Rebuild a trained Segmenter, with a clear `DataError` for a missing or corrupt file."
-    state = _read(path, 'wsslib.rrm.segmenter', 'segmenter')
-    try: net = Segmenter(SegmenterConfig(**state['cfg'])); net.load_state_dict(state['model'])
-    except (TypeError, ValueError, RuntimeError) as e: raise DataError(path, f'checkpoint does not describe a valid Segmenter ({str(e).splitlines()[0]})', 'delete it and train again') from e
-    net.log = state['log']
-    return net.eval()
-
-class _LabelDirSet(torch.utils.data.Dataset):
-    "Images of a VOC folder with label maps from another folder (pseudo labels), transformed jointly."
-    def __init__(self, voc, label_dir, names, tfm): self.voc, self.dir, self.names, self.tfm = voc, Path(label_dir), names, tfm
-    def __len__(self): return len(self.names)
-    def __getitem__(self, i):
-        n = self.names[i]; img = self.voc.image(n); lab = load_label(self.dir/f'{n}.png', self.voc.n_classes)
-        if lab.shape != img.shape[:2]: raise DataError(self.dir/f'{n}.png', f'label map is {lab.shape} but the image is {img.shape[:2]}', 'delete it and regenerate the pseudo labels')
-        return self.tfm(img, lab)
-
-def train_segmenter(root, # the dataset folder (images)
-                    label_dir, # folder of training label maps NAME.png (255 = ignored)
-                    out_dir, # run folder: receives segmenter.pth
-                    cfg:SegmenterConfig|None=None, # hyper-parameters
-                    names=None, # training images (default: the train split)
-                    init=None, # optional `wsslib.cam` checkpoint whose backbone initialises ours
-                    progress:bool=True, # show a progress bar
-                   )->Path: # the checkpoint
-    "Train the two-step segmenter on (pseudo) label maps with cross-entropy (ignore 255) and a poly schedule."
-    cfg = cfg or SegmenterConfig(); torch.set_num_threads(cfg.num_threads); set_seed(cfg.seed)
-    voc = VOC(root); names = list(names) if names is not None else voc.names('train')
-    missing = [n for n in names if not (Path(label_dir)/f'{n}.png').exists()]
-    if missing: raise DataError(Path(label_dir), f'{len(missing)} of {len(names)} label maps are missing (first: {missing[0]}.png)', 'generate the pseudo labels of every training image first')
-    cam = load_classifier(init) if init is not None else None
-    if not cfg.width: cfg = dataclasses.replace(cfg, width=cam.cfg.width if cam is not None else 32)
-    model = Segmenter(cfg)
-    if cam is not None:
-        if (cam.cfg.backbone, cam.cfg.width) != ('small', cfg.width): raise ValueError(f'{init}: the segmenter (small backbone, width {cfg.width}) cannot start from a {cam.cfg.backbone} classifier of width {cam.cfg.width}; set SegmenterConfig.width to 0 or to match, or pass init=None')
-        model.backbone.load_state_dict(cam.backbone.state_dict())
-    tfm = train_transforms(TransformConfig(crop_size=cfg.crop, resize_long=cfg.resize_long, brightness=0., contrast=0., saturation=0., hue=0.))
-    ds = _LabelDirSet(voc, label_dir, names, tfm); bs = min(cfg.batch_size, len(ds))
-    opt = make_optimizer(param_groups(model.backbone, model.head, cfg.lr, cfg.weight_decay, new_lr_mult=cfg.new_lr_mult), cfg.optimizer, cfg.lr)
-    sched = poly_scheduler(opt, cfg.epochs * (len(ds) // bs)); log = []
-    for epoch in range(cfg.epochs):
-        t0, tot, n = time.perf_counter(), 0., 0; model.train()
-        dl = torch.utils.data.DataLoader(ds, bs, shuffle=True, drop_last=True, generator=torch.Generator().manual_seed(cfg.seed * 1000 + epoch))
-        for x, y in tqdm(dl, desc=f'segmenter epoch {epoch + 1}/{cfg.epochs}', disable=not progress, leave=False):
-            loss = F.cross_entropy(F.interpolate(model(x), x.shape[2:], mode='bilinear', align_corners=False), y, ignore_index=IGNORE)
-            opt.zero_grad(); loss.backward(); opt.step(); sched.step(); tot += loss.item(); n += 1
-        log.append(dict(epoch=epoch + 1, loss=tot / max(n, 1), seconds=round(time.perf_counter() - t0, 2)))
-        if progress: print(f"segmenter epoch {epoch + 1}/{cfg.epochs}: loss {log[-1]['loss']:.4f} ({log[-1]['seconds']:.0f} s)")
-    ckpt = Path(out_dir)/'segmenter.pth'; _save(ckpt, model, cfg, log, kind='wsslib.rrm.segmenter')
-    return ckpt
+def pseudo_label_set(label_dir, # folder of label maps NAME.png (255 = ignored)
+                     names:list, # the training images
+                    )->dict: # name -> label path, for `train_segmentation`
+    "The pseudo labels of `names` as a training set, with a `DataError` when some are missing."
+    label_dir = Path(label_dir); missing = [n for n in names if not (label_dir/f'{n}.png').exists()]
+    if missing: raise DataError(label_dir, f'{len(missing)} of {len(names)} label maps are missing (first: {missing[0]}.png)', 'generate the pseudo labels of every training image first')
+    return {n: label_dir/f'{n}.png' for n in names}
 
 # %% ../nbs/11_rrm.ipynb #c6b4b2c9
 def reliable_quality(root, # the dataset folder
@@ -576,7 +494,7 @@ def run_rrm(root, # a VOC-layout dataset folder (e.g. a synthetic world)
             cfg:RRMConfig|None=None, # RRM settings
             seed:int=0, # seed of every stage (overrides the configs' seeds)
             cam_cfg:CAMConfig|None=None, # CAM classifier settings (default: CAMConfig(crf=False))
-            seg_cfg:SegmenterConfig|None=None, # two-step segmenter settings
+            seg_cfg:SegConfig|None=None, # two-step segmenter settings (default `TWO_STEP`; backbone and width follow the CAM classifier, which starts it)
             n_quality:int=200, # training images on which reliable regions are measured
             two_step:bool=True, # also train and score the two-step segmenter
             progress:bool=True, # show progress bars
@@ -585,7 +503,7 @@ def run_rrm(root, # a VOC-layout dataset folder (e.g. a synthetic world)
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     cfg = dataclasses.replace(cfg or RRMConfig(), seed=seed)
     cam_cfg = dataclasses.replace(cam_cfg or CAMConfig(crf=False), seed=seed)
-    seg_cfg = dataclasses.replace(seg_cfg or SegmenterConfig(), seed=seed)
+    seg_cfg = dataclasses.replace(seg_cfg or TWO_STEP, seed=seed, backbone=cam_cfg.backbone, width=cam_cfg.width)
     voc, secs = VOC(root), {}; train, val = voc.names('train'), voc.names('val')
     with Timer('cam', secs): cam = run_cam(root, out/'cam', cam_cfg, progress=progress)
     cam_ckpt = out/'cam'/'cam_classifier.pth'
@@ -603,7 +521,9 @@ def run_rrm(root, # a VOC-layout dataset folder (e.g. a synthetic world)
                rrm_miou=best(ev), rrm_miou_nocrf=ev['miou'], rrm_train_log=model.log)
     if two_step:
         with Timer('pseudo_labels', secs): ps = segment_split(model, root, train, cfg.test_crf, cfg.crf_scale, use_tags=True, save_dir=out/'pseudo', progress=progress)
-        with Timer('segmenter_train', secs): seg = load_segmenter(train_segmenter(root, out/'pseudo', out/'twostep', seg_cfg, init=cam_ckpt, progress=progress))
+        with Timer('segmenter_train', secs):
+            train_segmentation(root, out/'twostep', pseudo_label_set(out/'pseudo', train), cfg=seg_cfg, init=cam_ckpt, on_change='restart', progress=progress)
+            seg = load_segnet(out/'twostep'/'model.pth')
         with Timer('segmenter_eval', secs): ev2 = segment_split(seg, root, val, cfg.test_crf, cfg.crf_scale, progress=progress)
         res.update(rrm_pseudo_miou=best(ps), rrm_twostep_miou=best(ev2), rrm_twostep_miou_nocrf=ev2['miou'])
     res.update(seconds={**secs, 'total': round(sum(secs.values()), 1)}, seed=seed, config=dict(rrm=cfg, cam=cam_cfg, segmenter=seg_cfg))

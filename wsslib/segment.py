@@ -21,7 +21,7 @@ from tqdm.auto import tqdm
 from .core import DataError, Timer, file_lock, read_checkpoint, set_seed, save_json, load_json, names_hash
 from .data.voc import VOC, IGNORE, N_CLASSES, load_label, load_sbd_mat, save_label
 from .data.transforms import TransformConfig, train_transforms, normalize_image
-from .learner import Data, EpochMetrics, TrainConfig, derive_seed, fingerprint, fit, run_key
+from .learner import Data, EpochMetrics, TrainConfig, derive_seed, fingerprint, fit, run_key, train_config
 from .metrics import SegMetric
 from .models.backbones import BACKBONES, OPTIMIZERS, BackboneConfig, get_backbone
 
@@ -293,10 +293,8 @@ class PlannedSet(torch.utils.data.Dataset):
 # %% ../nbs/15_segment.ipynb #80489a72
 def seg_train_config(cfg:SegConfig, # the network and training settings
                     )->TrainConfig: # the learner's settings
-    "The learner's TrainConfig of a segmentation run."
-    names = ('epochs', 'batch_size', 'optimizer', 'lr', 'new_lr_mult', 'momentum', 'weight_decay', 'schedule', 'poly_power', 'step_at',
-             'amp', 'sync_bn', 'checkpoint_every', 'seed', 'num_threads', 'num_workers')
-    return TrainConfig(**{k: getattr(cfg, k) for k in names})
+    "The learner's TrainConfig of a segmentation run (every training field of SegConfig has its TrainConfig name)."
+    return train_config(cfg)
 
 # %% ../nbs/15_segment.ipynb #5d93cbf5
 _NO_EFFECT = ('checkpoint_every', 'num_threads', 'num_workers', 'val_every')   # fields that do not change what is learned
