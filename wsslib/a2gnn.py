@@ -25,7 +25,7 @@ from .data.annotations import coverage, mask_boxes, points_from_mask, scribbles_
 from .data.transforms import normalize_image, train_transforms
 from .data.voc import IGNORE, N_CLASSES, VOC, load_label, save_label
 from .metrics import confusion_matrix, iou_from_confusion, summarize_iou
-from .models.backbones import make_optimizer, param_groups, poly_scheduler
+from .learner import TrainConfig, fit
 from .affinity import AffinityConfig, AffinityNet, affinity_loss, neighbour_offsets, neighbours, pair_valid, propagate, train_affinity, infer_walk, load_affinity_net
 from .cam import CAMConfig, add_background, cam_path, combine_la_ha, load_cam, load_classifier, run_cam
 from .rrm import RRMConfig, reliable_code
@@ -510,13 +510,13 @@ class _SeedData(torch.utils.data.Dataset):
         x, y = self.tfm(tv_tensors.Image(torch.from_numpy(img).permute(2, 0, 1)), tv_tensors.Mask(torch.from_numpy(lab)[None]))
         return x.as_subclass(torch.Tensor), y.as_subclass(torch.Tensor)[0, 4::8, 4::8].long()
 
-def affinity_cnn_losses(model:AffinityNet, # the affinity CNN
+def affinity_cnn_losses(f:torch.Tensor, # (B, D, h, w) the affinity CNN's embedding of `x`
                         x:torch.Tensor, # (B, 3, H, W) normalised crops
                         lab:torch.Tensor, # (B, h, w) seeds on the grid, 255 = unlabelled
                         cfg:A2GNNConfig, # radius, lambda_ar, sigma_xy, sigma_rgb
                        )->dict: # loss, ac, ar
     "Eq. 3.9: PSA's affinity loss L_Ac on the seed pairs + lambda L_Ar, the kernel-weighted L1 distance over every window pair."
-    f = model(x); d = _pair_dist(f, cfg.radius); valid = pair_valid(*f.shape[-2:], cfg.radius, f.device)
+    d = _pair_dist(f, cfg.radius); valid = pair_valid(*f.shape[-2:], cfg.radius, f.device)
     aff = torch.exp(-d) * valid
     colour = F.interpolate(x, size=f.shape[-2:], mode='bilinear', align_corners=False)
     l_ac = affinity_loss(aff, lab, cfg.radius)['loss']
@@ -532,33 +532,20 @@ def train_affinity_cnn(root, # the dataset folder
                        cfg:A2GNNConfig|None=None, # settings
                        cam_dir=None, # a CAM run folder: start the backbone from its classifier when its width matches
                        progress:bool=True)->Path: # the checkpoint
-    "Train the affinity CNN (AffinityNet) with L_Ac + lambda L_Ar on the seeds; a checkpoint with the same settings, images and labels is reused."
-    cfg = cfg or A2GNNConfig(); acfg = cfg.affinity_config(); torch.set_num_threads(cfg.num_threads)
-    ckpt = Path(out_dir)/'affinity_cnn.pth'
+    "Train the affinity CNN (AffinityNet) with L_Ac + lambda L_Ar on the seeds through the learner; a network with the same settings, images and labels is reused."
+    cfg = cfg or A2GNNConfig(); acfg = cfg.affinity_config()
     key = dict(**{k: getattr(cfg, k) for k in _AFF_FIELDS}, names=names_hash(names),
                seeds=hashlib.sha1(b''.join((Path(seed_dir)/f'{n}.png').read_bytes() for n in names)).hexdigest()[:16])   # the labels' content
-    key['dims'], key['resize_long'] = list(key['dims']), list(key['resize_long'])
-    if ckpt.exists() and read_checkpoint(ckpt, 'wsslib.a2gnn.affinity', 'A2GNN affinity CNN', 'train_affinity_cnn').get('key') == key: return ckpt
     set_seed(cfg.seed); model = AffinityNet(acfg)
     cls_path = Path(cam_dir)/'cam_classifier.pth' if cam_dir else None
     if cls_path is not None and cls_path.exists():
         cls = load_classifier(cls_path)
         if (cls.cfg.backbone, cls.cfg.width) == ('small', cfg.width): model.backbone.load_state_dict(cls.backbone.state_dict())
-    ds = _SeedData(VOC(root), names, seed_dir, acfg); bs = min(cfg.aff_batch, len(ds))
-    opt = make_optimizer(param_groups(model.backbone, model.head(), cfg.aff_lr, 1e-4, new_lr_mult=1.), 'adamw', cfg.aff_lr)
-    sched = poly_scheduler(opt, cfg.aff_epochs * (len(ds) // bs)); log = []
-    for ep in range(cfg.aff_epochs):
-        dl = torch.utils.data.DataLoader(ds, bs, shuffle=True, drop_last=True, generator=torch.Generator().manual_seed(cfg.seed * 1000 + ep))
-        model.train(); tot, n, t0 = {}, 0, time.perf_counter()
-        for x, lab in tqdm(dl, desc=f'affinity CNN {ep + 1}/{cfg.aff_epochs}', disable=not progress, leave=False):
-            parts = affinity_cnn_losses(model, x, lab, cfg)
-            opt.zero_grad(); parts['loss'].backward(); opt.step(); sched.step()
-            for k, v in parts.items(): tot[k] = tot.get(k, 0.) + float(v.detach()) * len(x)
-            n += len(x)
-        log.append(dict(epoch=ep + 1, **{k: v / n for k, v in tot.items()}, seconds=round(time.perf_counter() - t0, 2)))
-    with atomic_write(ckpt) as f:
-        torch.save(dict(kind='wsslib.a2gnn.affinity', cfg=dataclasses.asdict(acfg), model=model.state_dict(), key=key, log=log), f)
-    return ckpt
+    tcfg = TrainConfig(epochs=cfg.aff_epochs, batch_size=cfg.aff_batch, optimizer='adamw', lr=cfg.aff_lr, weight_decay=1e-4, seed=cfg.seed, num_threads=cfg.num_threads)
+    fit(model, lambda b, f, learn: affinity_cnn_losses(f, b[0], b[1], cfg), _SeedData(VOC(root), names, seed_dir, acfg), tcfg, out_dir,
+        new_layers=model.head(), key=key, meta=dict(kind='wsslib.a2gnn.affinity', cfg=dataclasses.asdict(acfg)), artifact='affinity_cnn.pth',
+        log_file='affinity_cnn_log.json', what='affinity CNN', on_change='restart', progress=progress, desc='affinity CNN')
+    return Path(out_dir)/'affinity_cnn.pth'
 
 def load_affinity_cnn(path, # affinity_cnn.pth from `train_affinity_cnn`
                      )->AffinityNet:

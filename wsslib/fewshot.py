@@ -21,7 +21,8 @@ from .data.voc import IGNORE, N_CLASSES, VOC, VOC_CLASSES
 from .data.folds import N_FOLDS, base_classes, image_classes, novel_classes
 from .data.transforms import normalize_image
 from .metrics import FewShotMetric
-from .models.backbones import freeze_bn, get_backbone, make_optimizer, param_groups, poly_scheduler
+from .models.backbones import freeze_bn, get_backbone
+from .learner import Callback, Data, TrainConfig, fit
 
 # %% auto #0
 __all__ = ['CGM_IOU', 'CGM_PATHS', 'MODES', 'FewShotConfig', 'binary_mask', 'class_pairs', 'sample_episodes', 'mask_to_grid',
@@ -138,15 +139,18 @@ class _PretrainNet(nn.Module):
     def forward(self, x):
         f = self.backbone(x); return self.head(torch.cat([f['conv3'], f['conv4']], 1))
 
-def _augment(x, y, gen, crop):
-    "Random flip per image, one random scale in [0.9, 1.4] per batch, random crop (padded with void)."
-    flip = torch.rand(len(x), generator=gen) < 0.5
+def _augment(x, y, crop):
+    "Random flip per image, one random scale in [0.9, 1.4] per batch, random crop (padded with void); draws from the global RNG (the learner's step seed)."
+    flip = torch.rand(len(x)) < 0.5
     x, y = torch.where(flip[:, None, None, None], x.flip(-1), x), torch.where(flip[:, None, None], y.flip(-1), y)
-    H = round(x.shape[-1] * float(torch.empty(()).uniform_(0.9, 1.4, generator=gen)))
+    H = round(x.shape[-1] * float(torch.empty(()).uniform_(0.9, 1.4)))
     x, y = F.interpolate(x, (H, H), mode='bilinear', align_corners=False), F.interpolate(y[:, None].float(), (H, H), mode='nearest')[:, 0].long()
     if H < crop: x, y, H = F.pad(x, (0, crop - H, 0, crop - H)), F.pad(y, (0, crop - H, 0, crop - H), value=IGNORE), crop
-    i, j = (int(torch.randint(0, H - crop + 1, (), generator=gen)) for _ in range(2))
+    i, j = (int(torch.randint(0, H - crop + 1, ())) for _ in range(2))
     return x[..., i:i + crop, j:j + crop], y[..., i:i + crop, j:j + crop]
+
+def _pre_loss(batch, out, learn):
+    y = batch[1]; return F.cross_entropy(F.interpolate(out, y.shape[-2:], mode='bilinear', align_corners=False), y, ignore_index=IGNORE)
 
 def pretrain_backbone(imgs:np.ndarray, # (N, H, W, 3) uint8 training images
                       labels:np.ndarray, # (N, H, W) VOC class ids
@@ -155,28 +159,20 @@ def pretrain_backbone(imgs:np.ndarray, # (N, H, W, 3) uint8 training images
                       seed:int=0, # initialisation, order and augmentation
                       progress:bool=True, # print a line per epoch
                      )->tuple: # (the trained backbone, frozen; the per-epoch log)
-    "Train the small backbone to segment the fold's base classes on base samples only, then freeze it."
+    "Train the small backbone to segment the fold's base classes on base samples only (through the learner), then freeze it."
     nov, base = set(novel_classes(fold)), base_classes(fold, background=False)
     keep = [i for i, l in enumerate(labels) if not nov & set(image_classes(l))]
     if len(keep) < cfg.pre_batch_size: raise ValueError(f'only {len(keep)} training images without novel classes of fold {fold}; need at least pre_batch_size={cfg.pre_batch_size}')
     lut = np.full(256, IGNORE, np.int64); lut[0] = 0; lut[base] = np.arange(1, len(base) + 1)
     x, y = torch.stack([normalize_image(imgs[i]) for i in keep]), torch.from_numpy(lut[labels[keep]])
-    set_seed(seed); model = _PretrainNet(cfg.width, len(base) + 1); dev = cfg.torch_device; model.to(dev)
-    nb = len(keep) // cfg.pre_batch_size; crop = min(112, x.shape[-1])
-    opt = make_optimizer(param_groups(model.backbone, model.head, cfg.pre_lr, 1e-4, new_lr_mult=1.), 'adamw', cfg.pre_lr)
-    sched, gen, log = poly_scheduler(opt, cfg.pre_epochs * nb), torch.Generator().manual_seed(seed), []
-    for ep in range(cfg.pre_epochs):
-        model.train(); perm, tot, t0 = torch.randperm(len(keep), generator=gen), 0., time.perf_counter()
-        for b in range(nb):
-            xb, yb = _augment(*(t[perm[b * cfg.pre_batch_size:(b + 1) * cfg.pre_batch_size]] for t in (x, y)), gen, crop)
-            xb, yb = xb.to(dev), yb.to(dev)
-            loss = F.cross_entropy(F.interpolate(model(xb), yb.shape[-2:], mode='bilinear', align_corners=False), yb, ignore_index=IGNORE)
-            opt.zero_grad(); loss.backward(); opt.step(); sched.step(); tot += loss.item()
-        log.append(dict(epoch=ep + 1, loss=round(tot / nb, 4), seconds=round(time.perf_counter() - t0, 1)))
-        if progress: print(f"backbone epoch {ep + 1}/{cfg.pre_epochs}: loss {log[-1]['loss']:.4f} ({log[-1]['seconds']} s)")
-    bb = freeze_bn(model.backbone.cpu()).eval()
+    set_seed(seed); model = _PretrainNet(cfg.width, len(base) + 1); crop = min(112, x.shape[-1])
+    tcfg = TrainConfig(epochs=cfg.pre_epochs, batch_size=cfg.pre_batch_size, optimizer='adamw', lr=cfg.pre_lr, weight_decay=1e-4, seed=seed,
+                       num_threads=cfg.num_threads, device='cpu' if cfg.torch_device.type == 'cpu' else '')
+    data = Data(torch.utils.data.TensorDataset(x, y), after_batch=lambda b: _augment(*b, crop))
+    learn = fit(model, _pre_loss, data, tcfg, progress=progress, desc='backbone')
+    bb = freeze_bn(learn.net.backbone.cpu()).eval()
     for p in bb.parameters(): p.requires_grad_(False)
-    return bb, log
+    return bb, learn.log
 
 # %% ../nbs/17_fewshot.ipynb #fb886b34
 class FeatureBank:
@@ -294,7 +290,7 @@ def train_step(head:FewShotHead, # the decoder being trained
                c:torch.Tensor, # (B,) episode classes
                mode:str, # 'baseline' or 'sgm'
                cfg:FewShotConfig, # aux_weight, loss_size
-               gen:torch.Generator, # draws the flips
+               gen:torch.Generator|None=None, # draws the flips (None: the global RNG, which the learner seeds per step)
               )->tuple: # (total loss, {term: value})
     "One batch of 1-shot episodes: the query loss (baseline), or the query + two support losses (SGM)."
     dev = next(head.parameters()).device
@@ -314,6 +310,14 @@ def train_step(head:FewShotHead, # the decoder being trained
     return lq + l1 + l2, {'q': lq.item(), 's1': l1.item(), 's2': l2.item()}
 
 # %% ../nbs/17_fewshot.ipynb #645999c4
+class _EMALog(Callback):
+    "Every 50 iterations (and at the last), the running average (EMA 0.98) of each loss term, as the decoder's log."
+    def __init__(self): self.run, self.log = {}, []
+    def after_step(self, learn):
+        parts = {k: float(v) for k, v in learn.terms.items() if k != 'loss'}
+        self.run = {k: 0.98 * self.run.get(k, v) + 0.02 * v for k, v in parts.items()}
+        if learn.step % 50 == 0 or learn.step == learn.total_steps: self.log.append({'iter': learn.step, **{k: round(v, 4) for k, v in self.run.items()}})
+
 def train_head(bank:FeatureBank, # cached features of the training split
                fold:int, # PASCAL-5i fold: training episodes use its base classes
                cfg:FewShotConfig, # d, ppm_scales, dropout, iters, batch_size, lr, ...
@@ -321,23 +325,20 @@ def train_head(bank:FeatureBank, # cached features of the training split
                seed:int=0, # initialisation, episodes and flips
                progress:bool=True, # a progress bar with the running loss
               )->tuple: # (the trained FewShotHead in eval mode, log: loss every 50 iterations)
-    "Train the decoder on 1-shot episodes of the fold's base classes (AdamW, poly schedule)."
+    "Train the decoder on 1-shot episodes of the fold's base classes through the learner (AdamW, poly schedule)."
     if mode not in MODES: raise ValueError(f'mode must be one of {MODES}, got {mode!r}')
     eps = sample_episodes(class_pairs(bank.labels.numpy(), base_classes(fold, background=False), cfg.min_pixels),
                           cfg.iters * cfg.batch_size, 1, seed + 1, f'{cfg.train_split} split (base classes of fold {fold})')
-    set_seed(seed); head = FewShotHead(bank.mid.shape[1], cfg.d, cfg.ppm_scales, cfg.dropout).to(cfg.torch_device)
-    opt = make_optimizer(param_groups(None, head, cfg.lr, cfg.weight_decay, new_lr_mult=1.), 'adamw', cfg.lr)
-    sched, gen, log, run = poly_scheduler(opt, cfg.iters), torch.Generator().manual_seed(seed), [], {}
-    head.train(); bar = tqdm(range(cfg.iters), desc=f'train {mode}', disable=not progress, leave=False)
-    for it in bar:
-        ep = eps[it * cfg.batch_size:(it + 1) * cfg.batch_size]
-        c, q, s = (torch.tensor(v) for v in zip(*[(e[0], e[1], e[2][0]) for e in ep]))
-        loss, parts = train_step(head, bank, q, s, c, mode, cfg, gen)
-        opt.zero_grad(); loss.backward(); opt.step(); sched.step()
-        run = {k: 0.98 * run.get(k, v) + 0.02 * v for k, v in parts.items()}
-        if it % 50 == 49 or it == cfg.iters - 1:
-            log.append({'iter': it + 1, **{k: round(v, 4) for k, v in run.items()}}); bar.set_postfix(loss=f"{sum(run.values()):.3f}")
-    return head.eval(), log
+    set_seed(seed); head = FewShotHead(bank.mid.shape[1], cfg.d, cfg.ppm_scales, cfg.dropout)
+    episodes = [(int(e[0]), int(e[1]), int(e[2][0])) for e in eps]                          # (class, query, support)
+    bs = cfg.batch_size; plan = [list(range(i * bs, (i + 1) * bs)) for i in range(cfg.iters)]   # the sampled order, one epoch of `iters` steps
+    def loss(batch, out, learn):
+        c, q, s = batch; return train_step(learn.net, bank, q.cpu(), s.cpu(), c.cpu(), mode, cfg)
+    tcfg = TrainConfig(epochs=1, batch_size=bs, optimizer='adamw', lr=cfg.lr, weight_decay=cfg.weight_decay, seed=seed, num_threads=cfg.num_threads,
+                       device='cpu' if cfg.torch_device.type == 'cpu' else '')
+    ema = _EMALog()
+    learn = fit(head, loss, Data(episodes, plan=lambda e: plan), tcfg, callbacks=[ema], forward=lambda m, b: None, progress=progress, desc=f'train {mode}')
+    return learn.net.eval(), ema.log
 
 # %% ../nbs/17_fewshot.ipynb #1c2cd66e
 def mask_iou(pred:torch.Tensor, # (..., H, W) predicted binary labels
