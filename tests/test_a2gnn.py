@@ -5,7 +5,8 @@ import pytest
 from wsslib.core import DataError
 from conftest import make_world
 from wsslib.data.voc import VOC, load_label
-from wsslib.a2gnn import A2GNNConfig, load_affinity_cnn, run_a2gnn
+from wsslib.a2gnn import A2GNNConfig
+from wsslib.a2gnn_run import load_affinity_cnn, run_a2gnn
 
 FAST = dict(n_images=4, aff_epochs=1, aff_batch=4, epochs=6, crop=56, resize_long=(56, 72))
 

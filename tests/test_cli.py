@@ -143,6 +143,14 @@ def test_cam_all_on_a_tiny_world(tiny_world, tmp_path):
     assert len(list((tmp_path/'cam'/'cam').glob('*.npz'))) == 24 and 'CAM mIoU' in r.stdout
     r2 = run_cli('cam', 'infer', '--data', 'voc', '--out', tmp_path/'cam', check=False)
     assert r2.returncode == 2 and '--root' in r2.stderr
+    # a finished classifier is reused (announced), --restart trains it again; an interrupted one resumes (tests/test_learner.py)
+    ck = tmp_path/'cam'/'cam_classifier.pth'; stamp = ck.stat().st_mtime_ns
+    r3 = run_cli('cam', 'train', '--root', tiny_world, '--out', tmp_path/'cam', '--epochs', 1, '--crop', 64, '--scales', 1.0)
+    assert ck.stat().st_mtime_ns == stamp and 'finished run with the same settings; reused' in r3.stdout
+    r4 = run_cli('cam', 'train', '--root', tiny_world, '--out', tmp_path/'cam', '--epochs', 1, '--crop', 64, '--scales', 1.0, '--quiet', '--restart')
+    assert ck.stat().st_mtime_ns != stamp
+    r5 = run_cli('cam', 'train', '--root', tiny_world, '--out', tmp_path/'cam', '--epochs', 2, '--crop', 64, '--scales', 1.0, '--quiet', check=False)
+    assert r5.returncode == 2 and "differs in ['epochs']" in r5.stderr and '--restart' in r5.stderr and 'Traceback' not in r5.stderr
 
 def test_rrm_on_a_tiny_world_writes_results(tmp_path):
     world = tmp_path/'w'

@@ -424,7 +424,8 @@ def train_affinity(root, # the dataset folder (images)
                    names=None, # images to train on (default: cfg.train_split's)
                    progress:bool=True, # show progress bars and a line per epoch
                    labels=None, # optional label source instead of la/ha: `.maps(name)` (M, H, W) uint8, `.grid(maps, name)` (h, w) label map, `.check(names)`, `.key`
-                   restart:bool=False, # train again even if out_dir holds a finished or interrupted run
+                   restart:bool|None=None, # train again even if out_dir holds a finished or interrupted run (None: the command's --restart)
+                   callbacks:list=(), # learner callbacks (e.g. to time or watch the steps)
                   )->Path: # the checkpoint
     "Train AffinityNet on PSA's la/ha affinity labels (or a `labels` source) through the learner; resumed after an interruption, reused when finished."
     cfg = cfg or AffinityConfig()
@@ -433,7 +434,7 @@ def train_affinity(root, # the dataset folder (images)
     ds = _AffinityData(voc, cam_dir, names, cfg, labels); nh = names_hash(names) + ('' if labels is None else f':{labels.key}')
     set_seed(cfg.seed); model = AffinityNet(cfg)
     if cfg.init_from_cam and (restart or not (out/_CKPT).exists()): _init_from_cam(model, cam_dir, cfg)   # a finished run needs no CAM
-    fit(model, _affinity_terms, ds, train_config(cfg), out, new_layers=model.head(), key={**{k: getattr(cfg, k) for k in _TRAIN_FIELDS}, 'training images or labels': nh},
+    fit(model, _affinity_terms, ds, train_config(cfg), out, callbacks, new_layers=model.head(), key={**{k: getattr(cfg, k) for k in _TRAIN_FIELDS}, 'training images or labels': nh},
         meta=dict(kind='wsslib.affinity', cfg=dataclasses.asdict(cfg), names_hash=nh, cam_dir=str(cam_dir)), artifact=_CKPT, log_file=_LOG,
         what='AffinityNet', restart=restart, progress=progress, desc='affinity')
     return out/_CKPT

@@ -213,7 +213,8 @@ def train_boundary(root, # a VOC-layout dataset folder
                    cfg:BoundaryConfig|None=None, # hyper-parameters (cfg.fold decides what a base sample is)
                    names=None, # training images, all base samples of cfg.fold (default: `base_samples(root, cfg.fold, cfg.train_split)`)
                    progress:bool=True, # show a progress bar and one line per epoch
-                   restart:bool=False, # train again even if out_dir holds a finished or interrupted run
+                   restart:bool|None=None, # train again even if out_dir holds a finished or interrupted run (None: the command's --restart)
+                   callbacks:list=(), # learner callbacks (e.g. to time or watch the steps)
                   )->Path: # the checkpoint
     "Train RETAB's boundary network on base samples' masks through the learner; a finished network with the same settings is reused."
     cfg = cfg or BoundaryConfig()
@@ -226,7 +227,7 @@ def train_boundary(root, # a VOC-layout dataset folder
     set_seed(cfg.seed); model = BoundaryNet(cfg); weights = (cfg.bd_weight, cfg.fg_weight, cfg.bg_weight)
     def loss(batch, out, learn):
         terms = {}; l = boundary_loss(out, batch['label'], weights, terms); return l, terms
-    fit(model, loss, ds, train_config(cfg), out, new_layers=[model.taps, model.head], key={**keep, 'training images': nh},
+    fit(model, loss, ds, train_config(cfg), out, callbacks, new_layers=[model.taps, model.head], key={**keep, 'training images': nh},
         meta=dict(kind='wsslib.boundary', cfg=dataclasses.asdict(cfg), names_hash=nh), artifact=_CKPT, log_file=_LOG,
         what='boundary network', restart=restart, progress=progress, desc='boundary')
     return out/_CKPT

@@ -227,7 +227,8 @@ def train_classifier(root, # a VOC-layout dataset folder (VOC2012 or a synthetic
                      split:str|None=None, # split to train on (default: cfg.train_split, 'train')
                      progress:bool=True, # show progress bars with the running loss
                      stop_after:int|None=None, # stop after this many epochs in total, as if interrupted (tests, time-boxed runs)
-                     restart:bool=False, # train again even if out_dir holds a finished or interrupted run
+                     restart:bool|None=None, # train again even if out_dir holds a finished or interrupted run (None: the command's --restart)
+                     callbacks:list=(), # more learner callbacks (e.g. to time or watch the steps)
                     )->Path: # the checkpoint
     "Train the multi-label classifier on image tags (PSA recipe) through the learner: resumed after an interruption, reused when finished."
     cfg = cfg or CAMConfig()
@@ -237,7 +238,7 @@ def train_classifier(root, # a VOC-layout dataset folder (VOC2012 or a synthetic
     val = SegDataset(voc, cfg.val_split, tfm=_eval_tfm) if cfg.val_split and cfg.val_split in voc.splits() else None
     set_seed(cfg.seed); model = CAMNet(cfg)
     cbs = ([EpochMetrics(lambda learn: {'val_map': _val_map(learn.net, val, learn.acc.device)})] if val is not None else []) + \
-          ([StopAfter(stop_after)] if stop_after is not None else [])
+          ([StopAfter(stop_after)] if stop_after is not None else []) + list(callbacks)
     fit(model, _tag_loss, ds, train_config(cfg), out, cbs, new_layers=[model.classifier], key={**{k: getattr(cfg, k) for k in _TRAIN_FIELDS}, 'training images': nh},
         meta=dict(kind='wsslib.cam', cfg=dataclasses.asdict(cfg), n_classes=model.n_classes, names_hash=nh), artifact=_CKPT, log_file=_LOG,
         what='classifier', restart=restart, progress=progress, desc='cam')

@@ -6,7 +6,7 @@ Docs: https://wsslib.github.io/wsslib/cli.html.md"""
 
 # %% ../nbs/21_cli.ipynb #86e0ac2e
 from __future__ import annotations
-import argparse, sys, dataclasses
+import argparse, os, sys, dataclasses
 from pathlib import Path
 
 from .core import add_dataclass_args, dataclass_from_args, save_json, DataError
@@ -14,9 +14,9 @@ from .data.synth import SynthConfig, generate_world
 from .data.folds import dataset_summary, format_summary
 
 # %% auto #0
-__all__ = ['SEG_PRESETS', 'cmd_synth', 'cmd_info', 'cmd_eval', 'default_world', 'add_data_args', 'add_method_args',
-           'resolve_data', 'cmd_demo', 'cmd_cam', 'cmd_rrm', 'retab_configs', 'cmd_retab', 'seg_config_from_args',
-           'cmd_dualbranch', 'cmd_a2gnn', 'cmd_fewshot', 'build_parser', 'main']
+__all__ = ['SEG_PRESETS', 'RESTART_HELP', 'cmd_synth', 'cmd_info', 'cmd_eval', 'default_world', 'add_data_args',
+           'add_method_args', 'resolve_data', 'cmd_demo', 'cmd_cam', 'cmd_rrm', 'retab_configs', 'cmd_retab',
+           'seg_config_from_args', 'cmd_dualbranch', 'cmd_a2gnn', 'cmd_fewshot', 'build_parser', 'main']
 
 # %% ../nbs/21_cli.ipynb #a00f9d0b
 def cmd_synth(args):
@@ -188,7 +188,7 @@ def seg_config_from_args(args, # parsed arguments holding SegConfig flags and `p
 
 def cmd_dualbranch(args):
     "Train strong-only, mixed, oversampled, ensemble and dual-branch networks and print the val mIoU table."
-    from wsslib.segment import format_dualbranch, run_dualbranch
+    from wsslib.dualbranch import format_dualbranch, run_dualbranch
     root = resolve_data(args, progress=not args.quiet)
     cam_cfg = None
     if args.data == 'voc' and args.cam_dir is None:
@@ -209,7 +209,8 @@ def _add_a2gnn_args(s):
 
 def cmd_a2gnn(args):
     "Run A²GNN for one supervision and print the pseudo-label quality."
-    from wsslib.a2gnn import A2GNNConfig, run_a2gnn
+    from wsslib.a2gnn import A2GNNConfig
+    from wsslib.a2gnn_run import run_a2gnn
     root = resolve_data(args, progress=not args.quiet)
     res = run_a2gnn(root, args.out, args.supervision, args.seed, dataclass_from_args(A2GNNConfig, args), progress=not args.quiet)
     keys = ('seed_miou', 'seed_coverage', 'a2gnn_miou', 'cam_rw_miou')
@@ -239,6 +240,11 @@ def cmd_fewshot(args):
     return res
 
 # %% ../nbs/21_cli.ipynb #8cc66ea5
+RESTART_HELP = ("train every network again from scratch instead of resuming an interrupted run or reusing a finished one "
+                "(files other stages made from the old networks, such as CAMs and pseudo labels, are kept: use a new --out to redo everything)")
+
+def _restart_flag(s): s.add_argument('--restart', action='store_true', help=RESTART_HELP)
+
 def build_parser(argv:list|None=None, # the arguments to parse: method flags are only built for the chosen command
                 )->argparse.ArgumentParser:
     "The `wsslib` argument parser with all sub-commands."
@@ -264,26 +270,32 @@ def build_parser(argv:list|None=None, # the arguments to parse: method flags are
     s.set_defaults(func=cmd_eval)
     s = sub.add_parser('demo', help="the main job: the weak-shot pipeline (RETAB's Table 1 on val) on the synthetic world, with results.json and a report")
     if cmd == 'demo': _add_demo_args(s)
+    _restart_flag(s)
     s.set_defaults(func=cmd_demo)
     # method commands import torch-heavy modules: build their flags only when they are the command being run
     s = sub.add_parser('cam', help='CAM: train the classifier, infer CAMs and la/ha CRF labels, evaluate')
     s.add_argument('stage', choices=('train', 'infer', 'eval', 'all'), help='which stage(s) to run')
     if cmd == 'cam': _add_cam_args(s)
+    _restart_flag(s)
     s.set_defaults(func=cmd_cam)
     s = sub.add_parser('rrm', help='RRM: CAM -> reliable regions -> one-step (and two-step) segmentation, with results.json')
     if cmd == 'rrm': _add_rrm_args(s)
+    _restart_flag(s)
     s.set_defaults(func=cmd_rrm)
     s = sub.add_parser('retab', help='RETAB: weak-shot pseudo labels (CAM, CAM+RW, CAM+RW(affgt+seggt), CAM+RETAB) of one fold, with results.json')
     if cmd == 'retab': _add_retab_args(s)
+    _restart_flag(s)
     s.set_defaults(func=cmd_retab)
     s = sub.add_parser('dualbranch', help='strong-weak dual-branch network vs strong-only, mixed, oversampled and ensemble (val mIoU), with results.json')
     if cmd == 'dualbranch': _add_dualbranch_args(s)
+    _restart_flag(s)
     s.set_defaults(func=cmd_dualbranch)
     s = sub.add_parser('fewshot', help='few-shot segmentation: baseline, SGM and CGM on one PASCAL-5i fold, with results.json')
     if cmd == 'fewshot': _add_fewshot_args(s)
     s.set_defaults(func=cmd_fewshot)
     s = sub.add_parser('a2gnn', help='A2GNN: pseudo labels from box, scribble, point or tag supervision, with results.json')
     if cmd == 'a2gnn': _add_a2gnn_args(s)
+    _restart_flag(s)
     s.set_defaults(func=cmd_a2gnn)
     return p
 
@@ -291,6 +303,7 @@ def main(argv:list|None=None, # arguments (default: sys.argv[1:])
         ):
     "Entry point of the `wsslib` console command."
     args = build_parser(argv).parse_args(argv)
+    if getattr(args, 'restart', False): os.environ['WSSLIB_RESTART'] = '1'   # seen by every learner, in worker processes too
     try: args.func(args)
     except (DataError, ValueError) as e:   # bad input or bad settings: one clear line, no traceback
         print(f'error: {e}', file=sys.stderr); sys.exit(2)

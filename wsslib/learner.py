@@ -21,8 +21,8 @@ from .models.backbones import OPTIMIZERS, make_optimizer, param_groups, poly_fac
 
 # %% auto #0
 __all__ = ['SCHEDULES', 'derive_seed', 'SeededItems', 'shuffled_batches', 'Data', 'TrainConfig', 'lr_factor', 'train_config',
-           'train_groups', 'Callback', 'CancelFit', 'StopAfter', 'EpochMetrics', 'make_accelerator', 'run_key',
-           'fingerprint', 'key_diff', 'default_forward', 'Learner', 'fit']
+           'train_groups', 'Callback', 'CancelFit', 'StopAfter', 'EpochMetrics', 'make_accelerator',
+           'restart_requested', 'run_key', 'fingerprint', 'key_diff', 'default_forward', 'Learner', 'fit']
 
 # %% ../nbs/09_learner.ipynb #6bc6828f
 _ORDER, _ITEM, _STEP = 0, 1, 2   # what a derived seed is for (its first key after the run's seed)
@@ -169,6 +169,12 @@ def make_accelerator(cfg:TrainConfig, # amp, device
         AcceleratorState._reset_state(reset_partial_state=True)
         return Accelerator(cpu=not cuda, mixed_precision=mp)
 
+# %% ../nbs/09_learner.ipynb #dc385c16
+def restart_requested(restart:bool|None=None, # an explicit choice, or None
+                     )->bool:
+    "`restart` if given, else whether the `wsslib` command runs with `--restart` (WSSLIB_RESTART=1, inherited by worker processes)."
+    return bool(restart) if restart is not None else os.environ.get('WSSLIB_RESTART', '') == '1'
+
 # %% ../nbs/09_learner.ipynb #f67dc310
 _CKPT_KIND = 'wsslib.learner.checkpoint'
 _NO_EFFECT = ('checkpoint_every', 'num_threads', 'num_workers', 'device')   # TrainConfig fields that do not change what is learned
@@ -227,7 +233,7 @@ class Learner:
                  log_file:str='log.json', # the per-epoch log's file name in `out`
                  what:str='network', # what is trained, for the messages
                  on_change:str='error', # a file in `out` made with another key: 'error' (refuse) or 'restart' (replace it)
-                 restart:bool=False, # start over even if `out` holds a finished or resumable run
+                 restart:bool|None=None, # start over even if `out` holds a finished or resumable run (None: `restart_requested()`)
                  progress:bool=True, # progress bar (loss, images/s), one line per epoch, resume and reuse notices
                  desc:str='train', # the progress bar's label
                 ):
@@ -238,7 +244,7 @@ class Learner:
         self.new_layers, self.forward, self.meta = new_layers, forward or default_forward, dict(meta or {})
         self.key = run_key(key, self.cfg); self.fp = fingerprint(self.key)
         self.out = Path(out) if out is not None else None
-        self.artifact, self.log_file, self.what, self.on_change, self.restart = artifact, log_file, what, on_change, restart
+        self.artifact, self.log_file, self.what, self.on_change, self.restart = artifact, log_file, what, on_change, restart_requested(restart)
         self.progress, self.desc = progress, desc
         self.log, self.record, self.reused, self.finished, self.resumed_from = [], {}, False, False, None
 

@@ -401,7 +401,8 @@ def train_rrm(root, # a VOC-layout dataset folder
               cam_cfg:CAMConfig|None=None, # backbone settings of a fresh network (ignored with `init`)
               names=None, # training images (default: the train split)
               progress:bool=True, # show a progress bar
-              restart:bool=False, # train again even if out_dir holds a finished or interrupted run
+              restart:bool|None=None, # train again even if out_dir holds a finished or interrupted run (None: the command's --restart)
+              callbacks:list=(), # learner callbacks (e.g. to time or watch the steps)
              )->Path: # the checkpoint
     "Train one-step RRM on image tags through the learner; a finished network with the same settings is reused, one with others replaced."
     cfg = cfg or RRMConfig()
@@ -414,7 +415,7 @@ def train_rrm(root, # a VOC-layout dataset folder
     init_id = [str(Path(init).resolve()), Path(init).stat().st_mtime_ns] if init is not None else None
     key = {**{k: v for k, v in dataclasses.asdict(cfg).items() if k != 'num_threads'}, 'backbone': dataclasses.asdict(model.cam_cfg),
            'training images': names_hash(names), 'initial weights': init_id}
-    fit(model, RRMLoss(cfg), ds, train_config(cfg), out, new_layers=[model.seg], key=key,
+    fit(model, RRMLoss(cfg), ds, train_config(cfg), out, callbacks, new_layers=[model.seg], key=key,
         meta=dict(kind='wsslib.rrm', cfg=dataclasses.asdict(cfg), cam_cfg=dataclasses.asdict(model.cam_cfg),
                   frozen_bn=any(type(m).__name__ == 'FrozenBatchNorm2d' for m in model.modules())),
         artifact=_CKPT, log_file=_LOG, what='RRM network', on_change='restart', restart=restart, progress=progress, desc='rrm')

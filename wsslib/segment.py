@@ -1,4 +1,4 @@
-"""One DeepLab trainer for every method (poly schedule, mixed precision, atomic checkpoints, exact resume, Accelerate/DDP) and the strong-weak dual-branch network, which keeps noisy proxy labels away from the classifier that is used at test time.
+"""DeepLab LargeFOV/ASPP networks trained through the learner (single, oversampled and dual-branch batch plans, atomic checkpoints, exact resume, Accelerate/DDP), and the strong-weak dual-branch network, which keeps noisy proxy labels away from the classifier that is used at test time.
 
 Docs: https://wsslib.github.io/wsslib/segment.html.md"""
 
@@ -21,16 +21,15 @@ from tqdm.auto import tqdm
 from .core import DataError, Timer, file_lock, read_checkpoint, set_seed, save_json, load_json, names_hash
 from .data.voc import VOC, IGNORE, N_CLASSES, load_label, load_sbd_mat, save_label
 from .data.transforms import TransformConfig, train_transforms, normalize_image
-from .learner import Data, EpochMetrics, TrainConfig, derive_seed, fingerprint, fit, run_key, train_config
+from .learner import Data, EpochMetrics, TrainConfig, derive_seed, fingerprint, fit, restart_requested, run_key, train_config
 from .metrics import SegMetric
 from .models.backbones import BACKBONES, OPTIMIZERS, BackboneConfig, get_backbone
 
 # %% auto #0
-__all__ = ['HEADS', 'MODES', 'VARIANTS', 'SegConfig', 'HeadPart', 'SegNet', 'DualBranchNet', 'masked_ce', 'dual_loss',
-           'oversample_copies', 'epoch_batches', 'shard_batch', 'check_training_data', 'PlannedSet', 'seg_train_config',
+__all__ = ['HEADS', 'MODES', 'SegConfig', 'HeadPart', 'SegNet', 'DualBranchNet', 'masked_ce', 'dual_loss', 'oversample_copies',
+           'epoch_batches', 'shard_batch', 'seg_plan', 'check_training_data', 'PlannedSet', 'seg_train_config',
            'seg_run_key', 'load_segnet', 'seg_loss', 'train_segmentation', 'seg_probs', 'evaluate_segmentation',
-           'predict', 'SegEnsemble', 'n_workers', 'train_networks', 'cam_proxy_labels', 'run_dualbranch',
-           'format_dualbranch']
+           'predict', 'SegEnsemble', 'n_workers', 'train_networks']
 
 # %% ../nbs/15_segment.ipynb #a6be3741
 HEADS = ('largefov', 'aspp')
@@ -236,6 +235,11 @@ def shard_batch(batch:list, # one batch of the plan (the learner's (item, seed) 
     if mode != 'dual': return batch[rank::world]
     h = len(batch) // 2; return batch[:h][rank::world] + batch[h:][rank::world]
 
+def seg_plan(n_strong:int, n_weak:int, mode:str, cfg:SegConfig, epoch:int)->list: # the learner's keys
+    "`epoch_batches` as the learner's plan: in 'dual' mode each key is (item, in the strong half), since the weak half may hold strong items too."
+    bs = epoch_batches(n_strong, n_weak, mode, cfg, epoch)
+    return [[(i, k < len(b) // 2) for k, i in enumerate(b)] for b in bs] if mode == 'dual' else bs
+
 # %% ../nbs/15_segment.ipynb #0e774c19
 def _as_labels(voc, labels):
     "A dict name -> label path; a plain list of names means their ground-truth masks."
@@ -274,7 +278,7 @@ def check_training_data(root, # the dataset folder (images in JPEGImages/)
 
 # %% ../nbs/15_segment.ipynb #1327dc5c
 class PlannedSet(torch.utils.data.Dataset):
-    "Training items by index: (image, label) transformed jointly, and whether the item is strong (index < n_strong)."
+    "Training items by key: (image, label) transformed jointly, and a flag: the key's own (dual plans: 'in the strong half'), else index < n_strong."
     def __init__(self, items:list, # (name, image path, label path) triples, strong ones first
                  cfg:SegConfig, # crop, resize_long, jitter
                  n_classes:int=N_CLASSES, # for the label check
@@ -284,11 +288,12 @@ class PlannedSet(torch.utils.data.Dataset):
         self.items, self.n_classes, self.n_strong = items, n_classes, len(items) if n_strong is None else n_strong
         self.tfm = train_transforms(TransformConfig(crop_size=cfg.crop, resize_long=cfg.resize_long, brightness=j, contrast=j, saturation=j, hue=0.))
     def __len__(self): return len(self.items)
-    def __getitem__(self, i):
+    def __getitem__(self, key): # an item index, or (index, flag)
+        i, flag = key if isinstance(key, tuple) else (key, key < self.n_strong)
         _, img, lab = self.items[i]
         with Image.open(img) as im: x = np.array(im.convert('RGB'))
         x, y = self.tfm(x, _read_mask(lab, self.n_classes))
-        return x, y, i < self.n_strong
+        return x, y, bool(flag)
 
 # %% ../nbs/15_segment.ipynb #80489a72
 def seg_train_config(cfg:SegConfig, # the network and training settings
@@ -366,7 +371,7 @@ def train_segmentation(root, # the dataset folder (images in JPEGImages/; val gr
                        cfg:SegConfig|None=None, # network and training settings
                        mode:str='single', # 'single' (strong+weak mixed), 'oversample' (strong repeated), 'dual' (batch trick)
                        on_change:str='error', # out_dir holds a run with other settings or data: 'error' or 'restart' (what a pipeline wants)
-                       restart:bool=False, # start over even if out_dir holds a finished or interrupted run of these settings
+                       restart:bool|None=None, # start over even if out_dir holds a finished or interrupted run (None: the command's --restart)
                        val_names=None, # val images scored after the last epoch (and every `val_every` epochs)
                        fold:int|None=None, # PASCAL-5i fold for base/novel val mIoU
                        init=None, # a wsslib.cam classifier or wsslib.segment model whose backbone starts ours
@@ -383,6 +388,7 @@ def train_segmentation(root, # the dataset folder (images in JPEGImages/; val gr
     tcfg = seg_train_config(cfg); key = seg_run_key(cfg, mode, items, n_s, hashes, n_classes, val_names, fold, init); fp = fingerprint(run_key(key, tcfg))
     world = int(os.environ.get('WORLD_SIZE', '1'))                                  # processes of an `accelerate launch`
     if mode == 'dual' and cfg.batch_size // 2 < world: raise ValueError(f'dual mode needs batch_size >= 2 x processes ({world}), got {cfg.batch_size}')
+    restart = restart_requested(restart)
     with file_lock(out/'.lock', f'training {out}'):     # a second run of this folder waits, then reuses the finished network
         if not restart and (out/'train.json').exists() and (out/'model.pth').exists():
             done = load_json(out/'train.json')
@@ -390,7 +396,7 @@ def train_segmentation(root, # the dataset folder (images in JPEGImages/; val gr
         torch.set_num_threads(cfg.num_threads); set_seed(cfg.seed)
         model = (DualBranchNet if mode == 'dual' else SegNet)(cfg, n_classes)
         if init is not None: _init_backbone(model, init)
-        data = Data(PlannedSet(items, cfg, n_classes, n_s), plan=lambda e: epoch_batches(n_s, len(items) - n_s, mode, cfg, e),
+        data = Data(PlannedSet(items, cfg, n_classes, n_s), plan=lambda e: seg_plan(n_s, len(items) - n_s, mode, cfg, e),
                     shard=lambda b, r, w: shard_batch(b, mode, r, w))
         val = {}
         def score(learn):
@@ -513,100 +519,3 @@ def train_networks(jobs:dict, # key -> keyword arguments of `train_segmentation`
             for f in futs: f.cancel()                                                      # fail fast: queued networks never start
             raise
     return {m: res[m] for m in jobs}
-
-# %% ../nbs/15_segment.ipynb #257af70a
-VARIANTS = ('strong-only', 'mixed', 'oversampled', 'ensemble', 'dual-branch')
-
-def cam_proxy_labels(cam_dir, # a wsslib.cam run folder holding cam/NAME.npz
-                     names:list, # images to label
-                     threshold:float, # constant background score t
-                     out_dir, # writes OUT/NAME.png
-                    )->dict: # name -> label path
-    "Proxy labels argmax([t, CAMs]) from saved CAMs, written as label PNGs (an image without CAMs is all background)."
-    from wsslib.cam import cam_path, load_cam
-    out, res = Path(out_dir), {}
-    for n in names:
-        classes, cams = load_cam(cam_path(cam_dir, n))
-        lab = np.where(cams.max(0) > threshold, np.r_[0, classes][1 + cams.argmax(0)], 0) if len(classes) else np.zeros(cams.shape[1:], np.int64)
-        res[n] = save_label(lab.astype(np.uint8), out/f'{n}.png')
-    return res
-
-# %% ../nbs/15_segment.ipynb #969ac988
-def run_dualbranch(root, # a VOC-layout dataset folder (e.g. a synthetic world)
-                   out_dir, # run folder: results.json and one sub-folder per network
-                   seed:int=0, # seed of the split and of every network (overrides cfg.seed)
-                   cfg:SegConfig|None=None, # settings of every network (epoch_size 0 = the training set size)
-                   n_strong:int=100, # strong images drawn at random from the training split
-                   strong_split:str|None=None, # or: this split's images are the strong set (VOC: 'train', with train_split='train_aug')
-                   train_split:str='train', # the training images (strong + weak)
-                   val_split:str='val', # the scored images
-                   sbd_root=None, # SBD's dataset folder, for VOC's train_aug
-                   cam_dir=None, # a finished wsslib.cam run (cam/, cam_classifier.pth) on the training split; None: run CAM into OUT/cam
-                   cam_cfg=None, # CAM settings when CAM runs here (default: CAMConfig(crf=False))
-                   init_from_cam:bool=True, # start every backbone from the CAM classifier's (the papers start from ImageNet)
-                   ensemble_weight:float=0.5, # lambda of the ensemble: weight of the mixed network
-                   repeats:int=1, # networks per variant, training seeds seed + 1000 r (in NAME/repeatR/); the table averages them
-                   workers:int=0, # networks trained at once (0: one per CPU core without a GPU, else 1)
-                   progress:bool=True, # progress bars
-                  )->dict: # {variant: {'miou', 'runs', ...}, 'proxy', 'seconds', ...} (also OUT/results.json)
-    "The dual-branch paper's central table: strong-only, mixed, oversampled, ensemble, dual-branch, scored on val."
-    from wsslib.cam import CAMConfig, run_cam, eval_cams, label_quality, cam_path
-    out, secs = Path(out_dir), {}; cfg = dataclasses.replace(cfg or SegConfig(), seed=seed)
-    voc = VOC(root, sbd_root); train, val = voc.names(train_split), voc.names(val_split)
-    if strong_split: s_names = [n for n in voc.names(strong_split) if n in set(train)]
-    else:
-        if not 0 < n_strong < len(train): raise ValueError(f'n_strong must be in 1..{len(train) - 1} (the {train_split} split has {len(train)} images), got {n_strong}')
-        s_names = sorted(np.random.default_rng(seed).choice(train, n_strong, replace=False).tolist())
-    w_names = [n for n in train if n not in set(s_names)]
-    cfg = cfg if cfg.epoch_size else dataclasses.replace(cfg, epoch_size=len(train))
-    with Timer('cam', secs):
-        if cam_dir is None:
-            cam_cfg = dataclasses.replace(cam_cfg or CAMConfig(crf=False), seed=seed, infer_split=train_split, train_split=train_split)
-            cam_dir = out/'cam'; run_cam(root, cam_dir, cam_cfg, stages=('train', 'infer'), progress=progress)
-        cam_dir = Path(cam_dir)
-        lost = [cam_path(cam_dir, n) for n in train if not cam_path(cam_dir, n).exists()]
-        if lost: raise DataError(lost[0], f'{len(lost)} CAM file(s) missing from the CAM run folder', 'run the CAM stage on the training split into this folder (wsslib.cam.run_cam), or pass cam_dir=None')
-    with Timer('proxy', secs):
-        ev = eval_cams(cam_dir/'cam', root, s_names, progress=progress); t = ev['best_threshold']
-        weak = cam_proxy_labels(cam_dir, w_names, t, out/'proxy')
-        proxy = dict(threshold=t, strong_miou=ev['best_miou'], weak_miou=label_quality(out/'proxy', root, w_names, progress)['miou'])
-    strong = {n: voc.label_path(n) for n in s_names}
-    init = cam_dir/'cam_classifier.pth' if init_from_cam else None
-    if repeats < 1: raise ValueError(f'repeats must be >= 1, got {repeats}')
-    nets_of = (('strong-only', None, 'single'), ('mixed', weak, 'single'), ('oversampled', weak, 'oversample'), ('dual-branch', weak, 'dual'))
-    d = lambda name, r: out/name/(f'repeat{r}' if r else '')                       # repeat 0 = the plain run's folder
-    jobs = {(name, r): dict(root=root, out_dir=d(name, r), strong=strong, weak=w, mode=mode, cfg=dataclasses.replace(cfg, seed=seed + 1000 * r),
-                            val_names=val, init=init) for r in range(repeats) for name, w, mode in nets_of}
-    with Timer('networks', secs): trained = train_networks(jobs, n_workers(len(jobs), cfg.num_threads, workers), progress)
-    runs = {k: [] for k in VARIANTS}
-    with Timer('eval', secs):
-        for r in range(repeats):
-            for name, _, _ in nets_of:
-                t = trained[name, r]
-                runs[name].append(dict(seed=seed + 1000 * r, miou=t['val']['miou'], iou=t['val']['iou'], train_seconds=t['seconds'], images_per_s=t['log'][-1]['images_per_s']))
-            nets = {name: load_segnet(d(name, r)/'model.pth') for name in ('strong-only', 'mixed', 'dual-branch')}
-            e = evaluate_segmentation(SegEnsemble([nets['strong-only'], nets['mixed']], [1 - ensemble_weight, ensemble_weight]), root, val, progress=progress)
-            runs['ensemble'].append(dict(seed=seed + 1000 * r, miou=e['miou'], iou=e['iou'], weight_mixed=ensemble_weight))
-            wb = nets['dual-branch']; wb.strong, wb.weak = wb.weak, wb.strong        # the weak branch, for the record
-            runs['dual-branch'][-1]['weak_branch_miou'] = evaluate_segmentation(wb, root, val, progress=progress)['miou']
-    mean = lambda xs: float(np.mean(xs))
-    res = {k: dict(miou=mean([x['miou'] for x in rs]), miou_sd=float(np.std([x['miou'] for x in rs], ddof=1)) if repeats > 1 else 0.,
-                   iou=[None if all(x['iou'][c] is None for x in rs) else mean([x['iou'][c] for x in rs if x['iou'][c] is not None]) for c in range(len(rs[0]['iou']))],
-                   **{f: rs[0][f] for f in ('train_seconds', 'images_per_s', 'weight_mixed') if f in rs[0]}, runs=rs) for k, rs in runs.items()}
-    res['dual-branch']['weak_branch_miou'] = mean([x['weak_branch_miou'] for x in runs['dual-branch']])
-    res.update(proxy=proxy, n_strong=len(s_names), n_weak=len(w_names), n_val=len(val), seed=seed, repeats=repeats, cam_dir=str(cam_dir),
-               seconds={**secs, 'total': round(sum(secs.values()), 1)}, config=dict(seg=dataclasses.asdict(cfg), init_from_cam=init_from_cam))
-    save_json(res, out/'results.json')
-    return res
-
-def format_dualbranch(res:dict, # the output of `run_dualbranch`
-                     )->str: # a table of val mIoU (%) per variant, with the proxy-label quality
-    "The dual-branch table as text."
-    n = res.get('repeats', 1); sd = lambda k: f" ± {100 * res[k]['miou_sd']:.1f}" if n > 1 else ''
-    lines = [f"{'network':<14}{'val mIoU %':>11}" + (f'  (mean ± sd of {n} training seeds)' if n > 1 else ''), *(f"{k:<14}{100 * res[k]['miou']:>11.1f}{sd(k)}" for k in VARIANTS)]
-    wb = res['dual-branch'].get('weak_branch_miou')
-    if wb is not None: lines.append(f"{'(weak branch)':<14}{100 * wb:>11.1f}")
-    p = res['proxy']
-    lines.append(f"{res['n_strong']} strong + {res['n_weak']} weak images; proxy labels: CAM with background {p['threshold']:g} "
-                 f"(mIoU {100 * p['strong_miou']:.1f} on the strong images, {100 * p['weak_miou']:.1f} on the weak ones)")
-    return '\n'.join(lines)
