@@ -21,7 +21,7 @@ from .core import DataError, atomic_write, default_device, load_json, names_hash
 from .data.transforms import IMAGENET_MEAN, IMAGENET_STD, TransformConfig, normalize_image, train_transforms
 from .data.voc import IGNORE, N_CLASSES, VOC, load_label, save_label
 from .models.backbones import OPTIMIZERS, BACKBONES, BackboneConfig, freeze_layers, get_backbone
-from .learner import fit, train_config
+from .learner import fit, restart_requested, train_config
 from .cam import add_background, cam_path, load_cam
 
 # %% auto #0
@@ -433,7 +433,7 @@ def train_affinity(root, # the dataset folder (images)
     names = list(names) if names is not None else voc.names(cfg.train_split)
     ds = _AffinityData(voc, cam_dir, names, cfg, labels); nh = names_hash(names) + ('' if labels is None else f':{labels.key}')
     set_seed(cfg.seed); model = AffinityNet(cfg)
-    if cfg.init_from_cam and (restart or not (out/_CKPT).exists()): _init_from_cam(model, cam_dir, cfg)   # a finished run needs no CAM
+    if cfg.init_from_cam and (restart_requested(restart) or not (out/_CKPT).exists()): _init_from_cam(model, cam_dir, cfg)   # a finished run needs no CAM
     fit(model, _affinity_terms, ds, train_config(cfg), out, callbacks, new_layers=model.head(), key={**{k: getattr(cfg, k) for k in _TRAIN_FIELDS}, 'training images or labels': nh},
         meta=dict(kind='wsslib.affinity', cfg=dataclasses.asdict(cfg), names_hash=nh, cam_dir=str(cam_dir)), artifact=_CKPT, log_file=_LOG,
         what='AffinityNet', restart=restart, progress=progress, desc='affinity')
