@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import torch
 
 # %% auto #0
 __all__ = ['set_seed', 'default_device', 'DataError', 'atomic_write', 'file_lock', 'save_json', 'load_json', 'read_checkpoint',
@@ -21,11 +20,13 @@ __all__ = ['set_seed', 'default_device', 'DataError', 'atomic_write', 'file_lock
 def set_seed(seed:int, # the seed for Python's `random`, NumPy's global generator and torch
             )->None:
     "Seed Python, NumPy and torch (CPU and every CUDA device) at once."
+    import torch   # torch is imported where it is used, so that `wsslib.core` (and the command line) starts without it
     random.seed(seed); np.random.seed(seed); torch.manual_seed(seed)
 
 # %% ../nbs/00_core.ipynb #f435d52f
-def default_device()->torch.device:
+def default_device()->'torch.device':
     "The CUDA device when one is visible, else the CPU."
+    import torch
     return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
 
 # %% ../nbs/00_core.ipynb #c860ed24
@@ -86,7 +87,7 @@ def _jsonable(o):
     if isinstance(o, (np.integer,)): return int(o)
     if isinstance(o, (np.floating,)): return None if np.isnan(o) else float(o)
     if isinstance(o, np.ndarray): return o.tolist()
-    if isinstance(o, torch.Tensor): return o.tolist()
+    if type(o).__module__.startswith('torch') and hasattr(o, 'tolist'): return o.tolist()   # a tensor, without importing torch
     raise TypeError(f'cannot write {type(o).__name__} to JSON')
 
 def save_json(obj, # a JSON-able object (dataclasses, paths, NumPy and torch values are converted)
@@ -119,6 +120,7 @@ def read_checkpoint(path, # a checkpoint written by a wsslib trainer
     "Load a wsslib checkpoint on the CPU, with a `DataError` naming the file if it is missing, corrupt or another kind."
     path = Path(path)
     if not path.exists(): raise DataError(path, f'{what} checkpoint not found', f'train it first ({made_by})')
+    import torch
     try: state = torch.load(path, map_location='cpu', weights_only=True)
     except Exception as e: raise DataError(path, f'cannot read the checkpoint ({type(e).__name__}: {e})', 'the file is corrupt or truncated: delete it and train again') from e
     if not isinstance(state, dict) or state.get('kind') != kind or not isinstance(state.get('model'), dict):
