@@ -28,7 +28,7 @@ def _check_labels(d, out, names, res):
 def test_run_writes_results(world, kind):
     d, names = world; out = d/f'run_{kind}'
     res = run_a2gnn(d/'world', out, kind, 0, A2GNNConfig(cam_dir=str(d/'cam'), ablations=('no_prior', 'no_mp', 'rw'), **FAST), progress=False)
-    assert json.loads((out/'results.json').read_text())['a2gnn_miou'] == res['a2gnn_miou']
+    assert json.loads((out/'details.json').read_text())['a2gnn_miou'] == res['a2gnn_miou']
     for k in ('seed_miou', 'seed_coverage', 'a2gnn_miou', 'seed_precision'): assert 0 <= res[k] <= 1, (k, res[k])
     assert res['n_images'] == 4 and res['graph_seconds_mean'] > 0 and res['train_seconds_mean'] > 0
     assert set(res['ablation']) == ({'no_prior', 'no_mp'} if kind == 'box' else {'no_prior', 'rw'})   # MP needs boxes; the walk is for tags and points
@@ -68,5 +68,7 @@ def test_cli(world, capsys):
     main(['a2gnn', '--supervision', 'scribble', '--root', str(d/'world'), '--out', str(out), '--cam-dir', str(d/'cam'), '--n-images', '4',
           '--aff-epochs', '1', '--aff-batch', '4', '--epochs', '6', '--crop', '56', '--resize-long', '56', '72', '--quiet'])
     res = json.loads((out/'results.json').read_text())
-    assert 0 <= res['a2gnn_miou'] <= 1 and 'a2gnn_miou' in capsys.readouterr().out
+    det = json.loads((out/'details.json').read_text())
+    assert 0 <= res['A2GNN']['miou'] <= 1 and res['A2GNN']['miou'] == det['a2gnn_miou'] and res['seeds']['coverage'] == det['seed_coverage']
+    assert res['meta']['supervision'] == 'scribble' and '| A2GNN |' in capsys.readouterr().out
     with pytest.raises(SystemExit): main(['a2gnn', '--supervision', 'polygon', '--root', str(d/'world')])

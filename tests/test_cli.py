@@ -5,15 +5,16 @@ from pathlib import Path
 from PIL import Image
 import pytest
 from conftest import run_cli
+from wsslib.results import validate_results
 
 def _labels(d):
     return {p.stem: np.array(Image.open(p)) for p in sorted(Path(d).glob('*.png'))}
 
 def test_help_lists_subcommands():
     out = run_cli('--help').stdout
-    for c in ('synth', 'info', 'eval', 'demo'): assert c in out
+    for c in ('synth', 'info', 'eval', 'list', 'show', 'demo', 'cam', 'rrm', 'retab', 'dualbranch', 'a2gnn', 'fewshot'): assert c in out
 
-@pytest.mark.parametrize('cmd', ['synth', 'info', 'eval', 'demo', 'cam', 'rrm', 'retab', 'dualbranch', 'a2gnn', 'fewshot'])
+@pytest.mark.parametrize('cmd', ['synth', 'info', 'eval', 'list', 'show', 'demo', 'cam', 'rrm', 'retab', 'dualbranch', 'a2gnn', 'fewshot'])
 def test_every_command_has_help(cmd, capsys):
     from wsslib.cli import main
     with pytest.raises(SystemExit) as e: main([cmd, '--help'])       # flags built from the config dataclasses, help text and all
@@ -104,25 +105,30 @@ def test_demo_quick_runs_the_pipeline_then_reuses_it(tmp_path):
     run_cli('synth', tmp_path/'world', '--n-train', 60, '--n-val', 6, '--size', 96, '--void-width', 3, '--quiet')
     args = ('demo', '--quick', '--root', tmp_path/'world', '--out', tmp_path/'run', '--methods', 'CAM+RW', 'CAM+RETAB+dual-branch', '--workers', 2, '--quiet')
     r1 = run_cli(*args)
-    res = json.loads((tmp_path/'run'/'results.json').read_text())
-    assert set(res) >= {'CAM+RW', 'CAM+RETAB+dual-branch', 'per_fold'} and 'Fully Oracle' not in res
-    for m in ('CAM+RW', 'CAM+RETAB+dual-branch'): assert all(0 <= res[m][k] <= 1 for k in ('miou', 'miou_base', 'miou_novel')), res[m]
+    table = json.loads((tmp_path/'run'/'results.json').read_text())       # the schema: Table 1's rows, pseudo, pairs, meta
+    validate_results(table); assert json.loads((tmp_path/'run'/'config.json').read_text())['config']['methods'] == ['CAM+RW', 'CAM+RETAB+dual-branch']
+    assert set(table) == {'CAM+RW', 'CAM+RETAB+dual-branch', 'pseudo', 'meta'} and table['meta']['folds'] == [0]
+    for m in ('CAM+RW', 'CAM+RETAB+dual-branch'): assert all(0 <= table[m][k] <= 1 for k in ('miou', 'miou_base', 'miou_novel')), table[m]
+    assert set(table['pseudo']) == {'CAM+RW', 'CAM+RETAB+dual-branch'} and table['meta']['report'].endswith('report.md')
+    res = json.loads((tmp_path/'run'/'details.json').read_text())         # the pipeline's full record
+    for m in ('CAM+RW', 'CAM+RETAB+dual-branch'): assert table[m]['miou_novel'] == res[m]['miou_novel'] == res['per_fold']['0'][m]['runs'][0]['miou_novel']
     assert (tmp_path/'run'/'report.md').exists() and (tmp_path/'run'/'report_stages.png').stat().st_size > 1000
     assert 'CAM+RETAB+dual-branch' in r1.stdout and 'images' in r1.stdout      # the table, after the world's summary
     t0 = time.time(); r2 = run_cli(*args); assert time.time() - t0 < 60       # every stage cached
-    assert r2.stdout.split('Val mIoU')[1] == r1.stdout.split('Val mIoU')[1]
+    tab = lambda o: o[o.index('| row |'):o.index('results:')]
+    assert tab(r2.stdout) == tab(r1.stdout)
     # the networks trained side by side (2 processes) equal those trained one after the other in this process
     shutil.copytree(tmp_path/'run', tmp_path/'seq')
     shutil.rmtree(tmp_path/'seq'/'fold0'/'seg'); shutil.rmtree(tmp_path/'seq'/'shared'/'seg')
     run_cli(*[tmp_path/'seq' if a == tmp_path/'run' else (1 if a == 2 else a) for a in args])
-    seq = json.loads((tmp_path/'seq'/'results.json').read_text())
+    seq = json.loads((tmp_path/'seq'/'details.json').read_text())
     pick = lambda r, m: {k: r['per_fold']['0'][m][k] for k in ('miou', 'miou_base', 'miou_novel', 'steps')}
     for m in ('CAM+RW', 'CAM+RETAB+dual-branch'): assert pick(seq, m) == pick(res, m), (m, pick(seq, m), pick(res, m))
     # CAM+RW's network is shared by the folds (its labels do not depend on the fold): fold 1 reuses fold 0's
     rw = res['per_fold']['0']['CAM+RW']; assert '/shared/seg/' in rw['model'] and '/fold0/seg/' in res['per_fold']['0']['CAM+RETAB+dual-branch']['model']
     t_rw = (Path(rw['model']).parent/'train.json').stat().st_mtime_ns
     run_cli(*args, '--fold', 1)
-    f1 = json.loads((tmp_path/'run'/'fold1'/'results.json').read_text())
+    f1 = json.loads((tmp_path/'run'/'fold1'/'details.json').read_text())
     if f1['CAM+RW']['pseudo']['threshold'] == rw['pseudo']['threshold']:                    # same labels: the same network, not retrained
         assert f1['CAM+RW']['model'] == rw['model'] and (Path(rw['model']).parent/'train.json').stat().st_mtime_ns == t_rw
         assert f1['CAM+RW']['miou'] == rw['miou']                                           # all-class val mIoU does not depend on the fold
@@ -130,6 +136,7 @@ def test_demo_quick_runs_the_pipeline_then_reuses_it(tmp_path):
     assert f1['CAM+RETAB+dual-branch']['model'] != res['per_fold']['0']['CAM+RETAB+dual-branch']['model']
     r3 = run_cli('demo', '--quick', '--root', tmp_path/'world', '--out', tmp_path/'run', '--methods', 'nope', '--quiet', check=False)
     assert r3.returncode == 2 and 'nope' in r3.stderr and 'Traceback' not in r3.stderr
+    assert json.loads((tmp_path/'run'/'results.json').read_text())['meta']['folds'] == [1]   # the last successful run's table
     # a synthetic world: the dual-branch network's base ground truth had its void filled (PipelineConfig.void='auto')
     assert len(list((tmp_path/'run'/'shared'/'gt_void_filled').glob('*.png'))) == 60
     r4 = run_cli('demo', '--quick', '--root', tmp_path/'world', '--out', tmp_path/'run', '--void', 'fill', '--quiet', check=False)
@@ -140,7 +147,9 @@ def test_cam_all_on_a_tiny_world(tiny_world, tmp_path):
                 '--scales', 1.0, '--quiet')
     res = json.loads((tmp_path/'cam'/'cam_results.json').read_text())
     assert 0 <= res['eval']['best_miou'] <= 1 and set(res['seconds']) >= {'train', 'infer', 'eval'}
-    assert len(list((tmp_path/'cam'/'cam').glob('*.npz'))) == 24 and 'CAM mIoU' in r.stdout
+    assert len(list((tmp_path/'cam'/'cam').glob('*.npz'))) == 24 and '| CAM |' in r.stdout
+    table = json.loads((tmp_path/'cam'/'results.json').read_text()); assert table['CAM']['miou'] == res['eval']['best_miou']
+    assert json.loads((tmp_path/'cam'/'config.json').read_text())['config']['epochs'] == 1
     r2 = run_cli('cam', 'infer', '--data', 'voc', '--out', tmp_path/'cam', check=False)
     assert r2.returncode == 2 and '--root' in r2.stderr
     # a finished classifier is reused (announced), --restart trains it again; an interrupted one resumes (tests/test_learner.py)
@@ -156,8 +165,9 @@ def test_rrm_on_a_tiny_world_writes_results(tmp_path):
     world = tmp_path/'w'
     run_cli('synth', world, '--n-train', 16, '--n-val', 6, '--quiet')
     r = run_cli('rrm', '--root', world, '--out', tmp_path/'run', '--quiet')
-    res = json.loads((tmp_path/'run'/'results.json').read_text())
-    for k in ('cam_miou', 'reliable_precision', 'reliable_coverage', 'rrm_miou', 'rrm_twostep_miou'):
-        assert 0 <= res[k] <= 1, k
-        assert k in r.stdout
+    res = json.loads((tmp_path/'run'/'details.json').read_text())
+    for k in ('cam_miou', 'reliable_precision', 'reliable_coverage', 'rrm_miou', 'rrm_twostep_miou'): assert 0 <= res[k] <= 1, k
     assert res['seconds']['total'] > 0
+    table = json.loads((tmp_path/'run'/'results.json').read_text())
+    rows = {'CAM': ('miou', 'cam_miou'), 'reliable regions': ('precision', 'reliable_precision'), 'RRM one-step': ('miou', 'rrm_miou'), 'RRM two-step': ('miou', 'rrm_twostep_miou')}
+    for row, (m, k) in rows.items(): assert table[row][m] == res[k] and f'| {row} |' in r.stdout, row

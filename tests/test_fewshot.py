@@ -23,7 +23,7 @@ def _check(r, keys):
 
 def test_one_shot_results(world):
     d, res = world
-    saved = json.loads((d/'k1'/'results.json').read_text())
+    saved = json.loads((d/'k1'/'details.json').read_text())
     _check(saved, ('baseline', 'sgm'))
     assert saved['fold'] == 0 and saved['shots'] == 1 and saved['episodes'] == CFG.episodes
     assert {'backbone', 'features', 'train_baseline', 'train_sgm', 'test_baseline', 'test_sgm', 'total'} <= set(saved['seconds'])
@@ -33,7 +33,7 @@ def test_one_shot_results(world):
 def test_five_shot_reuses_the_one_shot_model(world, tmp_path):
     d, res = world
     r5 = run_fewshot(d/'w', tmp_path/'k5', fold=0, shots=5, seed=0, cfg=CFG, progress=False, cache_dir=d/'cache')
-    _check(json.loads((tmp_path/'k5'/'results.json').read_text()), ('baseline', 'sgm-average', 'sgm-cgm', 'baseline-cgm'))
+    _check(json.loads((tmp_path/'k5'/'details.json').read_text()), ('baseline', 'sgm-average', 'sgm-cgm', 'baseline-cgm'))
     assert 'sgm' not in r5 and all(r5['reused'].values())
 
 def test_deterministic(world, tmp_path):
@@ -81,6 +81,7 @@ def test_cli(world, tmp_path, capsys):
     main(['fewshot', '--root', str(d/'w'), '--fold', '0', '--shots', '1', '--out', str(tmp_path/'c'), '--cache', str(d/'cache'), '--width', '8',
           '--pre-epochs', '1', '--pre-batch-size', '8', '--d', '8', '--iters', '8', '--batch-size', '4', '--episodes', '16', '--min-pixels', '40', '--quiet'])
     saved = json.loads((tmp_path/'c'/'results.json').read_text())
-    assert saved['sgm']['miou'] == res['sgm']['miou'] and 'FB-IoU' in capsys.readouterr().out
+    assert saved['sgm']['miou'] == res['sgm']['miou'] and saved['sgm']['fbiou'] == res['sgm']['fbiou'] and 'fbiou' in capsys.readouterr().out
+    assert saved['meta']['folds'] == [0] and saved['meta']['shots'] == 1 and 'sgm - baseline' in saved['pairs']
     with pytest.raises(SystemExit) as e: main(['fewshot', '--root', str(d/'w'), '--fold', '5', '--out', str(tmp_path/'x')])
     assert e.value.code == 2 and 'fold must be in 0..3' in capsys.readouterr().err and not (tmp_path/'x').exists()

@@ -1,4 +1,4 @@
-"`wsslib retab` on a tiny world: results.json with every method; bad input fails with a clear error."
+"`wsslib retab` on a tiny world: results.json (schema) and details.json with every method; bad input fails with a clear error."
 import contextlib, io, json
 from pathlib import Path
 import pytest
@@ -21,19 +21,23 @@ def _run(args):
 def test_cli_writes_results(world):
     d, _ = world
     txt = _run(['retab', '--root', str(d/'world'), '--cam-dir', str(d/'cam'), '--fold', '0', '--out', str(d/'run')] + FLAGS)
-    res = json.loads((d/'run'/'results.json').read_text())
-    assert set(METHODS) <= set(res) and res['fold'] == 0
+    res = json.loads((d/'run'/'results.json').read_text())              # the schema: rows, sub-tables, pairs, meta
+    assert set(res) == set(METHODS) | {'fixed threshold', 'novel samples', 'pairs', 'meta'} and res['meta']['folds'] == [0]
+    det = json.loads((d/'run'/'details.json').read_text())              # the runner's full record
+    assert det['fold'] == 0
     for k in METHODS:
-        for r in (res[k], res[k]['novel_samples']):
+        for r in (det[k], det[k]['novel_samples']):
             assert all(0 <= r[x] <= 1 for x in ('miou', 'miou_base', 'miou_novel')), (k, r)
-    assert {'cam', 'boundary', 'rw', 'affgt', 'retab', 'eval', 'search_bg'} <= set(res['seconds'])
+        assert res['novel samples'][k]['miou_novel'] == det[k]['novel_samples']['miou_novel']
+        assert res[k]['miou'] == det[k].get('search_bg', det[k])['miou']    # the rows: RETAB's search-bg protocol
+    assert {'cam', 'boundary', 'rw', 'affgt', 'retab', 'eval', 'search_bg'} <= set(det['seconds'])
     for k in METHODS[1:]:                                            # the walks under RETAB's "search bg" protocol
-        sb = res[k]['search_bg']
+        sb = det[k]['search_bg']
         assert sb['threshold'] in BG_THRESHOLDS and all(0 <= sb[x] <= 1 for x in ('miou', 'miou_base', 'miou_novel')), (k, sb)
     assert (d/'run'/'retab'/'search_bg_fold0.json').exists()
     for k in METHODS[1:]:                                            # ... and their labels at the chosen t, for the segmentation stage
-        assert len(list(Path(res[k]['search_bg']['labels']).glob('*.png'))) == 40, k
-    assert 'CAM+RETAB' in txt
+        assert len(list(Path(det[k]['search_bg']['labels']).glob('*.png'))) == 40, k
+    assert 'CAM+RETAB' in txt and 'CAM+RETAB - CAM+RW' in res['pairs']
 
 def _fails(args):
     err = io.StringIO()

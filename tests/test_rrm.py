@@ -29,7 +29,7 @@ def run(world, tmp_path_factory):
 
 def test_run_rrm_writes_all_keys_finite(run):
     out, res = run
-    saved = load_json(out/'results.json')
+    saved = load_json(out/'details.json')
     for k in KEYS + ('rrm_miou_nocrf', 'rrm_pseudo_miou'):
         assert isinstance(saved[k], float) and math.isfinite(saved[k]) and 0 <= saved[k] <= 1, (k, saved[k])
     assert set(saved['reliable']) == {'thesis', 'code', 'cam_argmax', 'cam_threshold'}

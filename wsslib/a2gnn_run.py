@@ -148,7 +148,7 @@ def run_a2gnn(root, # the dataset folder (a synthetic world or VOC2012)
               seed:int=0, # seed of every network (overrides cfg.seed)
               cfg:A2GNNConfig|None=None, # settings
               progress:bool=True, # progress bars
-             )->dict: # the results (also OUT/results.json)
+             )->dict: # the results (also OUT/details.json)
     "Seeds -> affinity CNN -> per-image graph and A²GNN -> pseudo labels (OUT/a2gnn/NAME.png), scored on the masks with timings."
     if supervision not in SUPERVISIONS: raise ValueError(f"supervision must be one of {', '.join(SUPERVISIONS)}, got {supervision!r}")
     cfg = dataclasses.replace(cfg or A2GNNConfig(), seed=seed); torch.set_num_threads(cfg.num_threads)
@@ -207,5 +207,5 @@ def run_a2gnn(root, # the dataset folder (a synthetic world or VOC2012)
     g_t, t_t = [t['graph'] for t in times.values()], [t['train'] for t in times.values()]
     res.update(graph_seconds_mean=float(np.mean(g_t)), train_seconds_mean=float(np.mean(t_t)), per_image_seconds=times,
                seconds={**secs, 'total': round(sum(secs.values()), 1)}, config=dataclasses.asdict(cfg), cam_dir=str(cam_dir))
-    save_json(res, out/'results.json')
+    save_json(res, out/'details.json')
     return res

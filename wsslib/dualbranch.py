@@ -37,7 +37,7 @@ def cam_proxy_labels(cam_dir, # a wsslib.cam run folder holding cam/NAME.npz
 
 # %% ../nbs/15a_dualbranch.ipynb #969ac988
 def run_dualbranch(root, # a VOC-layout dataset folder (e.g. a synthetic world)
-                   out_dir, # run folder: results.json and one sub-folder per network
+                   out_dir, # run folder: details.json and one sub-folder per network
                    seed:int=0, # seed of the split and of every network (overrides cfg.seed)
                    cfg:SegConfig|None=None, # settings of every network (epoch_size 0 = the training set size)
                    n_strong:int=100, # strong images drawn at random from the training split
@@ -52,7 +52,7 @@ def run_dualbranch(root, # a VOC-layout dataset folder (e.g. a synthetic world)
                    repeats:int=1, # networks per variant, training seeds seed + 1000 r (in NAME/repeatR/); the table averages them
                    workers:int=0, # networks trained at once (0: one per CPU core without a GPU, else 1)
                    progress:bool=True, # progress bars
-                  )->dict: # {variant: {'miou', 'runs', ...}, 'proxy', 'seconds', ...} (also OUT/results.json)
+                  )->dict: # {variant: {'miou', 'runs', ...}, 'proxy', 'seconds', ...} (also OUT/details.json)
     "The dual-branch paper's central table: strong-only, mixed, oversampled, ensemble, dual-branch, scored on val."
     from wsslib.cam import CAMConfig, run_cam, eval_cams, label_quality, cam_path
     out, secs = Path(out_dir), {}; cfg = dataclasses.replace(cfg or SegConfig(), seed=seed)
@@ -100,7 +100,7 @@ def run_dualbranch(root, # a VOC-layout dataset folder (e.g. a synthetic world)
     res['dual-branch']['weak_branch_miou'] = mean([x['weak_branch_miou'] for x in runs['dual-branch']])
     res.update(proxy=proxy, n_strong=len(s_names), n_weak=len(w_names), n_val=len(val), seed=seed, repeats=repeats, cam_dir=str(cam_dir),
                seconds={**secs, 'total': round(sum(secs.values()), 1)}, config=dict(seg=dataclasses.asdict(cfg), init_from_cam=init_from_cam))
-    save_json(res, out/'results.json')
+    save_json(res, out/'details.json')
     return res
 
 def format_dualbranch(res:dict, # the output of `run_dualbranch`

@@ -444,14 +444,14 @@ def _cached(path, key, build, what):
     return model.state_dict(), log, False
 
 def run_fewshot(root, # a VOC-layout dataset folder (e.g. the synthetic world)
-                out_dir, # run folder: results.json (and the networks, unless cache_dir is given)
+                out_dir, # run folder: details.json (and the networks, unless cache_dir is given)
                 fold:int=0, # PASCAL-5i fold: base classes train, novel classes test
                 shots:int=1, # K: 1 (baseline, sgm) or more (baseline, sgm-average, sgm-cgm, baseline-cgm)
                 seed:int=0, # seed of the training and of the test episodes
                 cfg:FewShotConfig|None=None, # settings
                 progress:bool=True, # progress bars and a line per stage
                 cache_dir=None, # folder for the networks, shared between runs of the same fold and seed (default: out_dir)
-               )->dict: # the results (also OUT/results.json)
+               )->dict: # the results (also OUT/details.json)
     "Pretrain + freeze the backbone, train baseline and SGM decoders on base classes, test K-shot on novel classes."
     if fold not in range(N_FOLDS): raise ValueError(f'fold must be in 0..{N_FOLDS - 1}, got {fold}')
     if shots < 1: raise ValueError(f'shots must be >= 1, got {shots}')
@@ -484,5 +484,5 @@ def run_fewshot(root, # a VOC-layout dataset folder (e.g. the synthetic world)
     res.update(fold=fold, shots=shots, seed=seed, episodes=len(test_eps), novel_classes=[VOC_CLASSES[c] for c in novel_classes(fold)],
                reused=reused, seconds={**secs, 'total': round(sum(secs.values()), 1)}, logs=logs,
                config=dict(fewshot=dataclasses.asdict(cfg), root=str(root), cache_dir=str(cache)))
-    save_json(res, out/'results.json')
+    save_json(res, out/'details.json')
     return res

@@ -222,7 +222,7 @@ def run_fold(root, # the dataset folder
     res.update(fold=fold, seed=seed, void=void_policy(root, cfg.void), n_train=len(names), n_novel_samples=len(novel & set(names)), n_val=len(val),
                seconds={**secs, 'total': round(sum(secs.values()), 1)}, pseudo_label_seconds=pseudo.get('work_seconds', pseudo['seconds']),
                config=dict(pipeline=dataclasses.asdict(cfg), seg=dataclasses.asdict(seg_cfg)))
-    save_json(res, fdir/'results.json')
+    save_json(res, fdir/'details.json')
     return res
 
 # %% ../nbs/20_pipeline.ipynb #547b8918
@@ -249,7 +249,7 @@ def plot_stages(root, # the dataset folder
                 names:list, # training images to draw (novel samples show RETAB at work)
                ):
     "Image, ground truth, CAM, CAM+RW, boundaries and CAM+RETAB labels of training images, one row each."
-    voc, out = VOC(root), Path(out_dir); fdir = out/f'fold{fold}'; pr = load_json(fdir/'retab'/'results.json')
+    voc, out = VOC(root), Path(out_dir); fdir = out/f'fold{fold}'; pr = load_json(fdir/'retab'/'details.json')
     t_cam = pr['CAM']['threshold']; cols = ('image', 'ground truth', f'CAM (t {t_cam:.2f})', 'CAM+RW', 'boundary', 'CAM+RETAB')
     fig, ax = plt.subplots(len(names), len(cols), figsize=(1.6 * len(cols), 1.6 * len(names)), squeeze=False)
     for r, n in enumerate(names):
@@ -270,7 +270,7 @@ def plot_predictions(root, # the dataset folder
                     ):
     "Val images, their ground truth and each method's prediction, one row each."
     from wsslib.segment import predict
-    voc, fres = VOC(root), Path(out_dir)/f'fold{fold}'/'results.json'
+    voc, fres = VOC(root), Path(out_dir)/f'fold{fold}'/'details.json'
     nets = {m: Path(r['model']) for m, r in (load_json(fres) if fres.exists() else {}).items() if m in methods and isinstance(r, dict) and 'model' in r}
     methods = [m for m in methods if m in nets and nets[m].exists()]
     preds = {m: dict(predict(load_network(nets[m], fold), root, names, progress=False)) for m in methods}
@@ -323,13 +323,13 @@ def run_pipeline(root, # the dataset folder
                  cam_cfg:CAMConfig|None=None, # CAM stage
                  report:bool=True, # write RUN/report.md with figures
                  progress:bool=True)->dict: # method -> val scores (mean over folds); per_fold; seconds
-    "The weak-shot pipeline on the given folds: RETAB's Table 1 on val, written to RUN/results.json (and a report)."
+    "The weak-shot pipeline on the given folds: RETAB's Table 1 on val, written to RUN/details.json (and a report)."
     folds = list(folds); out = Path(out_dir)
     if not folds or any(f not in range(N_FOLDS) for f in folds): raise ValueError(f'folds must be a non-empty subset of 0..{N_FOLDS - 1}, got {folds}')
     per_fold = {}
     for f in folds: per_fold[f] = run_fold(root, out, f, seed, cfg, retab_cfg, seg_cfg, cam_cfg, progress)
     res = {**mean_over_folds(per_fold), 'per_fold': per_fold, 'folds': folds, 'seed': seed,
            'seconds': {f: r['seconds']['total'] for f, r in per_fold.items()}}
-    save_json(res, out/'results.json')
+    save_json(res, out/'details.json')
     if report: res['report'] = str(write_report(root, out, res, cfg))
     return res

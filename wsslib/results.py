@@ -148,7 +148,6 @@ def validate_results(res:dict, # a results dict
     "Check a results dict against the schema; a `ValueError` names the offending key."
     if not isinstance(res, dict) or not isinstance(res.get('meta'), dict): raise ValueError("results need a 'meta' dict")
     if 'method' not in res['meta']: raise ValueError("results meta has no 'method'")
-    rows = 0
     for k, v in res.items():
         if k == 'meta': continue
         if k == 'pairs':
@@ -157,11 +156,10 @@ def validate_results(res:dict, # a results dict
                 for m, s in d.items():
                     if set(s) != {'mean', 'se', 'n'}: raise ValueError(f'pair {p!r}, {m!r}: needs mean, se and n')
             continue
-        if is_row(v): _check_row(k, v); rows += 1
+        if is_row(v): _check_row(k, v)
         elif isinstance(v, dict) and v and all(is_row(r) for r in v.values()):
             for name, r in v.items(): _check_row(f'{k}/{name}', r)
         else: raise ValueError(f'top-level key {k!r} is neither a row (metrics, sd, se, n, repeats, folds) nor a sub-table of rows: run metadata goes under meta')
-    if not rows: raise ValueError('results hold no row')
     return res
 
 # %% ../nbs/06a_results.ipynb #1163cf5a
@@ -224,9 +222,10 @@ def _pct(m, sd=None, digits=1):
     return f'{100 * m:.{digits}f}' + (f' ± {100 * sd:.{digits}f}' if sd is not None else '')
 
 def render_table(res:dict, # a results dict
-                 metrics:tuple|None=None, # metric columns (default: every metric of the first row)
+                 metrics:tuple|None=None, # metric columns (default: every metric of the rows, in order)
                  rows:tuple|None=None, # rows, in order (default: every row)
                  table:str|None=None, # a sub-table (e.g. 'pseudo') instead of the main rows
+                 fold=None, # one fold's values (row['folds'][fold]) instead of the mean over folds
                  names:dict|None=None, # column titles for metrics
                  spread:bool=True, # add ± sd where a row has repeats
                  digits:int=1, # decimals of the percentages
@@ -235,12 +234,13 @@ def render_table(res:dict, # a results dict
     src = res[table] if table else {k: v for k, v in res.items() if k not in RESERVED and is_row(v)}
     rows = [r for r in (rows or src) if r in src]
     if not rows: raise ValueError(f'no row to render (asked for {rows}, results hold {list(src)})')
-    metrics = metrics or [k for k in src[rows[0]] if k not in ROW_KEYS]
+    metrics = metrics or list(dict.fromkeys(k for r in rows for k in src[r] if k not in ROW_KEYS))
     names = names or {}
     lines = ['| ' + ' | '.join(['row'] + [names.get(m, m) for m in metrics]) + ' |', '|---' * (len(metrics) + 1) + '|']
     for r in rows:
-        row = src[r]; sd = lambda m: row['sd'].get(m) if spread else None
-        lines.append(f'| {r} | ' + ' | '.join(_pct(row.get(m), sd(m), digits) for m in metrics) + ' |')
+        row = src[r]; sd = lambda m: row['sd'].get(m) if spread and fold is None else None
+        vals = row if fold is None else row['folds'].get(str(fold), {})
+        lines.append(f'| {r} | ' + ' | '.join(_pct(vals.get(m), sd(m), digits) for m in metrics) + ' |')
     return '\n'.join(lines)
 
 def render_pairs(res:dict, # a results dict with pairs

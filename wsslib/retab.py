@@ -321,7 +321,7 @@ def run_retab(root, # the dataset folder
               cam_dir=None, # a finished CAM run folder to use as it is (default: run CAM into CACHE/cam)
               cache_dir=None, # folder of the fold-independent stages (CAM, CAM+RW); default: out_dir
               cam_cfg:CAMConfig|None=None, # CAM settings when CAM runs here
-              progress:bool=True)->dict: # the results (also OUT/results.json)
+              progress:bool=True)->dict: # the results (also OUT/details.json)
     "CAM -> boundary net -> three AffinityNets -> walks: pseudo labels of CAM, CAM+RW, CAM+RW(affgt+seggt) and CAM+RETAB, scored."
     if fold not in range(N_FOLDS): raise ValueError(f'fold must be in 0..{N_FOLDS - 1}, got {fold}')
     cfg = dataclasses.replace(cfg or RETABConfig(), seed=seed); acfg = cfg.affinity_config()
@@ -351,11 +351,11 @@ def run_retab(root, # the dataset folder
     with Timer('search_bg', secs):
         for k, d, c, b in zip(METHODS[1:], (cache/'psa', out/'affgt', out/'retab'), (acfg, acfg, cfg), (None, None, out/'boundary')):
             res[k]['search_bg'] = _walk_search_bg(d/'affinity_net.pth', root, cam_dir, names, fold, novel, c, acfg.torch_device, b, progress)
-    prev = load_json(out/'results.json').get('work_seconds', {}) if (out/'results.json').exists() else {}
+    prev = load_json(out/'details.json').get('work_seconds', {}) if (out/'details.json').exists() else {}
     work = {k: max(v, prev.get(k, 0)) for k, v in secs.items()}                         # a cached stage keeps the seconds of the run that did it
     res.update(aliases={'CAM+RW(seggt)': 'CAM+RW'}, fold=fold, seed=seed, n_images=len(names), n_novel_samples=len(novel & set(names)),
                seconds={**secs, 'total': round(sum(secs.values()), 1)}, work_seconds={**work, 'total': round(sum(work.values()), 1)}, config=dict(retab=dataclasses.asdict(cfg), cam_dir=str(cam_dir), cache_dir=str(cache)))
-    save_json(res, out/'results.json')
+    save_json(res, out/'details.json')
     return res
 
 def format_results(res:dict, # the output of `run_retab`

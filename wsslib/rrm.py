@@ -499,7 +499,7 @@ def run_rrm(root, # a VOC-layout dataset folder (e.g. a synthetic world)
             n_quality:int=200, # training images on which reliable regions are measured
             two_step:bool=True, # also train and score the two-step segmenter
             progress:bool=True, # show progress bars
-           )->dict: # the results (also in OUT/results.json)
+           )->dict: # the results (also in OUT/details.json)
     "CAM -> reliable regions -> one-step RRM -> two-step segmenter on one dataset, with the time of each stage."
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     cfg = dataclasses.replace(cfg or RRMConfig(), seed=seed)
@@ -528,5 +528,5 @@ def run_rrm(root, # a VOC-layout dataset folder (e.g. a synthetic world)
         with Timer('segmenter_eval', secs): ev2 = segment_split(seg, root, val, cfg.test_crf, cfg.crf_scale, progress=progress)
         res.update(rrm_pseudo_miou=best(ps), rrm_twostep_miou=best(ev2), rrm_twostep_miou_nocrf=ev2['miou'])
     res.update(seconds={**secs, 'total': round(sum(secs.values()), 1)}, seed=seed, config=dict(rrm=cfg, cam=cam_cfg, segmenter=seg_cfg))
-    save_json(res, out/'results.json')
+    save_json(res, out/'details.json')
     return res
