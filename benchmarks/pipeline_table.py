@@ -1,6 +1,6 @@
 """Markdown tables of `wsslib demo` runs: per fold and mean over folds, per seed, with the done-when orderings checked.
 
-usage: python benchmarks/pipeline_table.py RUN_SEED0 [RUN_SEED1 ...] [--json OUT]   (each RUN holds foldK/results.json of one
+usage: python benchmarks/pipeline_table.py RUN_SEED0 [RUN_SEED1 ...] [--json OUT]   (each RUN holds foldK/details.json of one
 seed; --json writes every network's scores to OUT)
 
 A row trained with `--repeats N` shows the mean of its N networks, with +- their sd on the novel score, and the paired
@@ -25,8 +25,8 @@ def orderings(r:dict)->str:
     return '; '.join(chain + ['oracle above all: ' + ('yes' if not beaten else f"NO ({', '.join(beaten)} >=)")])
 
 def load_folds(run:Path)->dict:
-    "fold -> results.json of one `wsslib demo` run folder."
-    return {int(p.parent.name[4:]): json.loads(p.read_text()) for p in sorted(run.glob('fold*/results.json'))}
+    "fold -> details.json of one `wsslib demo` run folder."
+    return {int(p.parent.name[4:]): json.loads(p.read_text()) for p in sorted(run.glob('fold*/details.json'))}
 
 def paired(folds:dict, a:str, b:str)->str:
     "Row a minus row b, network by network: mean +- standard error over the pairs, and how many pairs are positive."

@@ -1,6 +1,6 @@
 """Control: the Fully Oracle trained on ground truth whose void band is filled with the nearest label.
 
-usage: python benchmarks/oracle_void_fill.py ROOT RUN SEED OUT
+usage: python benchmarks/probes/oracle_void_fill.py ROOT RUN SEED OUT
   ROOT  the synthetic world (data/synthetic, data/synthetic-s1, ...)
   RUN   a `wsslib demo` run of that world (for the CAM classifier that initialises the network, as in the pipeline)
   SEED  training seed (the pipeline's first oracle network uses the world's seed)
@@ -20,8 +20,8 @@ from wsslib.pipeline import _evaluate, ground_truth_labels, N_FOLDS
 if __name__ == '__main__':
     torch.set_num_threads(1)
     root, run, seed, out = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4])
-    res = next(run.glob('fold*/retab/results.json'), None)
-    if res is None: sys.exit(f'{run}: no fold*/retab/results.json; run `wsslib demo --root {root} --out {run}` first (it trains the CAM classifier used here)')
+    res = next(run.glob('fold*/retab/details.json'), None)
+    if res is None: sys.exit(f'{run}: no fold*/retab/details.json; run `wsslib demo --root {root} --out {run}` first (it trains the CAM classifier used here)')
     cam_dir = Path(json.loads(res.read_text())['config']['cam_dir'])
     voc = VOC(root); strong = ground_truth_labels(root, voc.names('train'), 'nearest', out/'labels', progress=False)
     r = train_segmentation(root, out/'net', strong=strong, cfg=SegConfig(seed=seed), on_change='restart', init=cam_dir/'cam_classifier.pth', progress=False)

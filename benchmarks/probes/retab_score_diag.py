@@ -1,7 +1,7 @@
 """Fold 2: the walked scores of class-11/14 objects under PSA's, affgt's and RETAB's AffinityNets.
 
 See nbs/14_retab.ipynb, "Why fold 2, seed 0 fails". Usage (folders written by `wsslib retab --fold 2 --cache CACHE`):
-    python benchmarks/retab_score_diag.py data/synthetic RUN_OF_FOLD_2 CACHE
+    python benchmarks/probes/retab_score_diag.py data/synthetic RUN_OF_FOLD_2 CACHE
 """
 import sys, numpy as np, torch
 from wsslib.retab import RETABConfig, _rw_scores, retab_scores

@@ -1,7 +1,7 @@
 """How a trained dual-branch network of `wsslib demo` reads out: its strong branch alone, its weak branch alone, and
 `combine_branches` (the pipeline's weak-shot read-out), scored on a split with ground truth.
 
-usage: python benchmarks/dual_readout_diag.py WORLD MODEL FOLD SPLIT [READOUTS]
+usage: python benchmarks/probes/dual_readout_diag.py WORLD MODEL FOLD SPLIT [READOUTS]
   WORLD     the synthetic world (VOC layout)        MODEL  RUN/foldF/seg/cam_retab_dual_branch/model.pth
   FOLD      the fold the network was trained for    SPLIT  val, or train (then the fold's novel samples, first 200)
   READOUTS  comma-separated subset of strong,weak,combined (default: all three)

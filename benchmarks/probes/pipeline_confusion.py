@@ -1,6 +1,6 @@
 """Where the val pixels of a fold's novel classes go, for every network of every row of a `wsslib demo` run.
 
-usage: python benchmarks/pipeline_confusion.py ROOT RUN FOLD   (RUN as given to `wsslib demo --out`, all repeats read)
+usage: python benchmarks/probes/pipeline_confusion.py ROOT RUN FOLD   (RUN as given to `wsslib demo --out`, all repeats read)
 
 Per network, means over the fold's novel classes (%): predicted / ground-truth area, recall, precision, the share of
 the class's pixels predicted as a base class (miss_base) or background (miss_bg), and the share of its predicted pixels
@@ -30,7 +30,7 @@ if __name__ == '__main__':
     torch.set_num_threads(1)
     root, run, fold = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
     voc = VOC(root); val = voc.names('val'); nov = list(novel_classes(fold)); gts = {n: voc.label(n) for n in val}
-    fres = json.loads((run/f'fold{fold}'/'results.json').read_text()); res = {}
+    fres = json.loads((run/f'fold{fold}'/'details.json').read_text()); res = {}
     for m in ('CAM+RW', 'CAM+RW(seggt)', 'CAM+RW(affgt+seggt)', 'CAM+RETAB', 'CAM+RETAB+dual-branch', 'Fully Oracle'):
         for r, x in enumerate(fres.get(m, {}).get('runs', [])):
             C = confusion(load_network(x['model'], fold), root, val, gts, voc.n_classes)

@@ -1,7 +1,7 @@
 """Diagnostics of a finished few-shot run (the networks of `run_fewshot`): what SGM's first pass misses on the support,
 how much CGM's weights vary, and the support = query check (thesis Fig. 1.5).
 
-    python benchmarks/fewshot_diag.py WORLD CACHE_DIR FOLD [--episodes 300] [--seed 100] [--out diag.json]
+    python benchmarks/probes/fewshot_diag.py WORLD CACHE_DIR FOLD [--episodes 300] [--seed 100] [--out diag.json]
 
 CACHE_DIR is the folder with backbone.pth, baseline.pth and sgm.pth (the 1-shot run's folder, or its --cache).
 Episodes are drawn with `--seed` (not the test episodes' seed 0), from the test split's novel classes."""

@@ -1,7 +1,7 @@
 """Empirical check of the synthetic world's design (not part of the library).
 Trains a tiny GAP+1x1 CAM classifier on image tags for a fixed CPU time budget, then measures where its CAMs fire
 (part vs body vs elsewhere), a rough CAM mIoU, and how far colour similarity / a colour dense CRF leaks into distractors.
-Usage: .venv/bin/python benchmarks/synth_world_check.py [train_seconds] [lib|nb]   (default lib = the installed wsslib.data.synth; nb = a jupytext source _scratch/04_synth.py)
+Usage: .venv/bin/python benchmarks/probes/synth_world_check.py [train_seconds] [lib|nb]   (default lib = the installed wsslib.data.synth; nb = a jupytext source _scratch/04_synth.py)
 Recorded 2026-11-21 (2 shared cores, 1 thread, 240 s): val mAP 0.986; CAM > 0.3 of max covers 97% of parts, 68% of bodies; CAM mIoU 54%.
 Note the recipe that works here: AdamW lr 2e-3, whole 128-px images (no resize/crop), brightness/contrast jitter only."""
 import io, sys, time, json, numpy as np, torch, torch.nn as nn, torch.nn.functional as F

@@ -1,4 +1,4 @@
-"Diagnostics of a `wsslib dualbranch` run: per network, val mIoU, shape (fg/bg IoU, classes ignored) and where ground-truth foreground goes (background / a wrong class). Usage: python benchmarks/dualbranch_diag.py WORLD RUN (writes RUN/diag.json)."
+"Diagnostics of a `wsslib dualbranch` run: per network, val mIoU, shape (fg/bg IoU, classes ignored) and where ground-truth foreground goes (background / a wrong class). Usage: python benchmarks/probes/dualbranch_diag.py WORLD RUN (writes RUN/diag.json)."
 import sys, numpy as np, torch, json
 from wsslib.segment import load_segnet, seg_probs, SegEnsemble
 from wsslib.data.voc import VOC
