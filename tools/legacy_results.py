@@ -1,5 +1,6 @@
-"""Convert the pipeline measurements recorded before the results schema (benchmarks/pipeline_32epochs.json) into
-results files (results/demo_32epochs_sS.json) that notebooks and the README render. Run once; the outputs are committed.
+"""Convert measurements recorded before the results schema into results files that notebooks and the README render:
+benchmarks/pipeline_32epochs.json -> results/demo_32epochs_sS.json, benchmarks/dualbranch_results.json (its three-seed
+runs) -> results/dualbranch_repeats3_sS.json. Run once; the outputs are committed.
 
     python tools/legacy_results.py
 """
@@ -24,4 +25,19 @@ def convert(src=TOP/'benchmarks'/'pipeline_32epochs.json', out=TOP/'results'):
         res = validate_results(R.to_dict())
         save_json(res, Path(out)/f'demo_32epochs_s{s}.json'); print('wrote', Path(out)/f'demo_32epochs_s{s}.json')
 
-if __name__ == '__main__': convert()
+VARIANTS = ('strong-only', 'mixed', 'oversampled', 'ensemble', 'dual-branch')
+
+def convert_dualbranch(src=TOP/'benchmarks'/'dualbranch_results.json', out=TOP/'results'):
+    d = json.loads(Path(src).read_text()); r3 = d['repeats3']
+    for s in (0, 1):
+        R = Results('dualbranch', seed=s, protocol='val mIoU of each network; proxy labels: CAM at the background threshold best on the strong images',
+                    machine=d['machine'], date=d['date'], source=f'{Path(src).name}, repeats3', command=r3['command'].replace('--seed S', f'--seed {s}'))
+        for k in VARIANTS:
+            for i, run in enumerate(r3[f'seed{s}'][k]['runs']): R.add(k, {'miou': run['miou']}, repeat=i)
+        for i, run in enumerate(r3[f'seed{s}']['dual-branch']['runs']): R.add('dual-branch (weak branch)', {'miou': run['weak_branch_miou']}, repeat=i)
+        for b in VARIANTS[:-1]: R.pair('dual-branch', b)
+        R.pair('mixed', 'strong-only')
+        res = validate_results(R.to_dict())
+        save_json(res, Path(out)/f'dualbranch_repeats3_s{s}.json'); print('wrote', Path(out)/f'dualbranch_repeats3_s{s}.json')
+
+if __name__ == '__main__': convert(); convert_dualbranch()
