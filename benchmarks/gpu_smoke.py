@@ -53,31 +53,31 @@ def one(net, root, out, steps, batch, device, weights_38):
     dev = 'cuda' if device != 'cpu' and torch.cuda.is_available() else 'cpu'
     if dev == 'cuda': torch.cuda.reset_peak_memory_stats()
     names, timer = VOC(root).names('train'), StepTimer()
-    w38 = dict(pretrained=bool(weights_38), weights_path=weights_38 or '')
+    w38 = dict(backbone=dict(pretrained=bool(weights_38), weights_path=weights_38 or ''))
     if net == 'cam':
         from wsslib.cam import CAMConfig, train_classifier
         cfg = CAMConfig.psa_voc(**w38, train_split='train', infer_split='train', eval_split='train', val_split='', epochs=1, device=dev,
                                 **({'batch_size': batch} if batch else {}))
         bs = cfg.batch_size; train_classifier(root, out, cfg, names=names[:bs * steps], progress=False, callbacks=[timer])
-        what = f'CAM classifier, ResNet-38, crop {cfg.crop}'
+        what = f'CAM classifier, ResNet-38, crop {cfg.aug.crop}'
     elif net == 'affinity':
         from wsslib.cam import CAMConfig, CAMNet, infer_cams, make_crf_labels
         from wsslib.affinity import AffinityConfig, train_affinity
         cfg = AffinityConfig.psa_voc(**w38, train_split='train', infer_split='train', epochs=1, device=dev, **({'batch_size': batch} if batch else {}))
         bs = cfg.batch_size; sub = names[:bs * steps]
-        ccfg = CAMConfig.psa_voc(pretrained=False, scales=(1.0,), flip=False, crf_workers=0)        # la/ha labels from an untrained CAM: shapes matter, not quality
+        ccfg = CAMConfig.psa_voc(backbone=dict(pretrained=False), scales=(1.0,), flip=False, crf_workers=0)        # la/ha labels from an untrained CAM: shapes matter, not quality
         infer_cams(CAMNet(ccfg).eval(), root, sub, out/'cam', ccfg, progress=False); make_crf_labels(root, sub, out/'cam', ccfg, progress=False)
         if dev == 'cuda': torch.cuda.reset_peak_memory_stats()
         timer = StepTimer(); train_affinity(root, out/'cam', out/'aff', cfg, names=sub, progress=False, callbacks=[timer])
-        what = f'AffinityNet, ResNet-38, crop {cfg.crop}'
+        what = f'AffinityNet, ResNet-38, crop {cfg.aug.crop}'
     else:
         from wsslib.segment import SegConfig, train_segmentation
         mk = SegConfig.retab_voc if net == 'seg-retab' else SegConfig.deeplab_voc
-        kw = w38 if net == 'seg-retab' else dict(pretrained=False, frozen_bn=False)   # frozen BN on a random ResNet-101 diverges (NaN at step 2): train it
+        kw = w38 if net == 'seg-retab' else dict(backbone=dict(pretrained=False, frozen_bn=False))   # frozen BN on a random ResNet-101 diverges (NaN at step 2): train it
         cfg = mk(**kw, epochs=1, **({'batch_size': batch} if batch else {}))
         bs = cfg.batch_size; cfg = dataclasses.replace(cfg, epoch_size=bs * steps)
         train_segmentation(root, out, names[:bs * steps], cfg=cfg, progress=False, callbacks=[timer])
-        what = f"DeepLab ({cfg.head}), {cfg.backbone}, crop {cfg.crop}"
+        what = f"DeepLab ({cfg.head}), {cfg.backbone.name}, crop {cfg.aug.crop}"
     dt = [b - a for a, b in zip(timer.t, timer.t[1:])]
     rest = dt[1:] or dt                                                                  # the first step pays for warm-up
     mp = 'bf16' if dev == 'cuda' and torch.cuda.is_bf16_supported() else ('fp16' if dev == 'cuda' else 'no')

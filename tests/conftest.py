@@ -23,7 +23,7 @@ def tiny_world(tmp_path_factory):
     run_cli('synth', out, '--seed', 3, '--n-train', 24, '--n-val', 8, '--quiet')
     return out
 
-QUICK_CAM = dict(epochs=2, crop=56, resize_long=(56, 72), scales=(1.0,), val_split='')   # a CAM run of seconds, for the stages after it
+QUICK_CAM = dict(epochs=2, aug=dict(crop=56, resize_long=(56, 72)), scales=(1.0,), val_split='')   # a CAM run of seconds, for the stages after it
 
 def make_world(tmp_path_factory, # pytest's factory (module- or session-scoped fixtures)
                name:str, # the temporary folder's prefix
@@ -35,5 +35,6 @@ def make_world(tmp_path_factory, # pytest's factory (module- or session-scoped f
     generate_world(d/'world', wcfg, progress=False)
     if cam:
         from wsslib.cam import CAMConfig, run_cam
-        run_cam(d/'world', d/'cam', CAMConfig(**QUICK_CAM), stages=('train', 'infer'), progress=False)
+        from wsslib.core import update_config
+        run_cam(d/'world', d/'cam', update_config(CAMConfig(), **QUICK_CAM), stages=('train', 'infer'), progress=False)
     return d, world_names(wcfg)['train']

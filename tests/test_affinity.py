@@ -1,11 +1,12 @@
 "Bad inputs of the affinity stage fail early with a DataError that names the file."
+from wsslib.core import update_config
 import numpy as np, pytest, torch
 from wsslib.core import DataError
 from wsslib.data.synth import SynthConfig, generate_world, world_names
 from wsslib.data.voc import VOC, save_label
 from wsslib.affinity import AffinityConfig, affinity_loss, load_affinity_net, train_affinity
 
-CFG = AffinityConfig(width=4, dims=(4, 4, 8), init_from_cam=False, epochs=1, batch_size=2, crop=32, resize_long=(32, 40))
+CFG = update_config(AffinityConfig(), backbone=dict(width=4), dims=(4, 4, 8), init_from_cam=False, epochs=1, batch_size=2, aug=dict(crop=32, resize_long=(32, 40)))
 
 @pytest.fixture(scope='module')
 def world(tmp_path_factory):

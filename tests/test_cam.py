@@ -1,4 +1,5 @@
 "wsslib.cam: resume gives identical weights, clear errors for bad checkpoints / CAM files / empty tags, inference skips finished files."
+from wsslib.core import update_config
 import dataclasses, os
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ from wsslib.data.synth import SynthConfig, generate_world, world_names
 from wsslib.data.voc import save_label, load_label
 
 WCFG = SynthConfig(seed=5, n_train=24, n_val=8, size=64, void_width=2)
-TINY = CAMConfig(width=4, crop=56, epochs=3, batch_size=8, seed=2, scales=(1.0, 0.5), crf_scale=8.)
+TINY = update_config(CAMConfig(), backbone=dict(width=4), aug=dict(crop=56), epochs=3, batch_size=8, seed=2, scales=(1.0, 0.5), crf_scale=8.)
 
 @pytest.fixture(scope='module')
 def world(tmp_path_factory):
@@ -107,7 +108,7 @@ def test_run_cam_writes_results_and_timings(world, trained, tmp_path):
     assert set(saved['eval_crf']) == {'la', 'ha', 'la+ha'} and res['eval']['best_threshold'] == ev['best_threshold']
 
 def test_flip_equivariance_and_background():
-    torch.manual_seed(0); net = CAMNet(CAMConfig(width=4)); img = torch.randn(3, 20, 28)
+    torch.manual_seed(0); net = CAMNet(update_config(CAMConfig(), backbone=dict(width=4))); img = torch.randn(3, 20, 28)
     assert torch.allclose(multiscale_cam(net, img.flip(-1)), multiscale_cam(net, img).flip(-1), atol=1e-4)
     cams = torch.rand(2, 5, 5); tags = torch.zeros(20); tags[[2, 9]] = 1
     full = torch.zeros(20, 5, 5); full[[2, 9]] = cams

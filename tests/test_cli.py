@@ -143,22 +143,22 @@ def test_demo_quick_runs_the_pipeline_then_reuses_it(tmp_path):
     assert r4.returncode == 2 and 'nearest' in r4.stderr and 'Traceback' not in r4.stderr
 
 def test_cam_all_on_a_tiny_world(tiny_world, tmp_path):
-    r = run_cli('cam', 'all', '--root', tiny_world, '--out', tmp_path/'cam', '--epochs', 1, '--crop', 64,
+    r = run_cli('cam', 'all', '--root', tiny_world, '--out', tmp_path/'cam', '--epochs', 1, '--aug-crop', 64,
                 '--scales', 1.0, '--quiet')
     res = json.loads((tmp_path/'cam'/'cam_results.json').read_text())
     assert 0 <= res['eval']['best_miou'] <= 1 and set(res['seconds']) >= {'train', 'infer', 'eval'}
     assert len(list((tmp_path/'cam'/'cam').glob('*.npz'))) == 24 and '| CAM |' in r.stdout
     table = json.loads((tmp_path/'cam'/'results.json').read_text()); assert table['CAM']['miou'] == res['eval']['best_miou']
-    assert json.loads((tmp_path/'cam'/'config.json').read_text())['config']['epochs'] == 1
+    conf = json.loads((tmp_path/'cam'/'config.json').read_text())['config']; assert conf['epochs'] == 1 and conf['aug']['crop'] == 64   # a piece's prefixed flag
     r2 = run_cli('cam', 'infer', '--data', 'voc', '--out', tmp_path/'cam', check=False)
     assert r2.returncode == 2 and '--root' in r2.stderr
     # a finished classifier is reused (announced), --restart trains it again; an interrupted one resumes (tests/test_learner.py)
     ck = tmp_path/'cam'/'cam_classifier.pth'; stamp = ck.stat().st_mtime_ns
-    r3 = run_cli('cam', 'train', '--root', tiny_world, '--out', tmp_path/'cam', '--epochs', 1, '--crop', 64, '--scales', 1.0)
+    r3 = run_cli('cam', 'train', '--root', tiny_world, '--out', tmp_path/'cam', '--epochs', 1, '--aug-crop', 64, '--scales', 1.0)
     assert ck.stat().st_mtime_ns == stamp and 'finished run with the same settings; reused' in r3.stdout
-    r4 = run_cli('cam', 'train', '--root', tiny_world, '--out', tmp_path/'cam', '--epochs', 1, '--crop', 64, '--scales', 1.0, '--quiet', '--restart')
+    r4 = run_cli('cam', 'train', '--root', tiny_world, '--out', tmp_path/'cam', '--epochs', 1, '--aug-crop', 64, '--scales', 1.0, '--quiet', '--restart')
     assert ck.stat().st_mtime_ns != stamp
-    r5 = run_cli('cam', 'train', '--root', tiny_world, '--out', tmp_path/'cam', '--epochs', 2, '--crop', 64, '--scales', 1.0, '--quiet', check=False)
+    r5 = run_cli('cam', 'train', '--root', tiny_world, '--out', tmp_path/'cam', '--epochs', 2, '--aug-crop', 64, '--scales', 1.0, '--quiet', check=False)
     assert r5.returncode == 2 and "differs in ['epochs']" in r5.stderr and '--restart' in r5.stderr and 'Traceback' not in r5.stderr
 
 def test_rrm_on_a_tiny_world_writes_results(tmp_path):

@@ -1,6 +1,7 @@
 """The one learner as a user meets it: a run killed by SIGKILL mid-epoch resumes to the weights of an uninterrupted run (with any number of
 DataLoader workers), `accelerate launch` over 2 CPU processes (gloo) keeps identical weights and reduces metrics exactly, and a NaN loss
 stops training with an error naming the step."""
+from wsslib.core import update_config
 import json, os, signal, subprocess, sys, textwrap
 from pathlib import Path
 import pytest
@@ -14,6 +15,7 @@ from wsslib.segment import load_segnet, evaluate_segmentation
 TASK = textwrap.dedent('''
     "A tiny conv net with BatchNorm and dropout on images whose augmentation draws random numbers: every RNG the learner seeds matters."
     import torch, torch.nn as nn
+    from wsslib.config import OptimConfig
     from wsslib.learner import TrainConfig, Callback, fit
     class Images(torch.utils.data.Dataset):
         def __init__(self): g = torch.Generator().manual_seed(0); self.x = torch.rand(40, 3, 12, 12, generator=g)
@@ -26,7 +28,7 @@ TASK = textwrap.dedent('''
         torch.manual_seed(0)
         return nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8), nn.ReLU(), nn.Dropout(0.3), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 2))
     def ce(batch, out, learn): return nn.functional.cross_entropy(out, batch[1])
-    CFG = dict(epochs=3, batch_size=8, lr=1e-2, checkpoint_every=2)
+    CFG = dict(epochs=3, batch_size=8, optim=OptimConfig(lr=1e-2), checkpoint_every=2)
 ''')
 
 KILL = TASK + textwrap.dedent('''
@@ -69,7 +71,7 @@ def test_nan_loss_stops_with_the_step_and_keeps_the_checkpoint(tmp_path):
     task = _task(tmp_path)
     def bad(batch, out, learn): return task.ce(batch, out, learn) * (float('inf') if learn.step == 7 else 1.)
     with pytest.raises(DataError, match=r'NaN/inf at step 7 \(epoch 2\)') as e: fit(task.net(), bad, task.Images(), TrainConfig(**task.CFG), tmp_path, progress=False)
-    assert 'lower the learning rate (lr=0.01' in str(e.value) and 'model_checkpoint.pth holds the last good state' in str(e.value)
+    assert 'lower the learning rate (optim.lr=0.01' in str(e.value) and 'model_checkpoint.pth holds the last good state' in str(e.value)
     assert torch.load(tmp_path/'model_checkpoint.pth', weights_only=True)['step'] == 6
 
 WORKER = textwrap.dedent('''
@@ -78,6 +80,7 @@ WORKER = textwrap.dedent('''
     import torch
     from wsslib.data.voc import VOC
     from wsslib.learner import Callback
+    from wsslib.core import update_config
     from wsslib.segment import SegConfig, train_segmentation, evaluate_segmentation
     root, out = Path(sys.argv[1]), Path(sys.argv[2])
     tr, val = VOC(root).names('train'), VOC(root).names('val')
@@ -91,7 +94,7 @@ WORKER = textwrap.dedent('''
             losses = acc.gather(learn.loss.detach().reshape(1))
             steps.append(dict(step=learn.step, max_weight_diff=(gathered - gathered[0]).abs().max().item(), losses=losses.tolist()))
             state.update(model=learn.net, accelerator=acc)
-    cfg = SegConfig(width=8, head_channels=16, batch_size=4, crop=64, epochs=1, epoch_size=8, checkpoint_every=1)
+    cfg = update_config(SegConfig(), backbone=dict(width=8), head_channels=16, batch_size=4, aug=dict(crop=64), epochs=1, epoch_size=8, checkpoint_every=1)
     res = train_segmentation(root, out, tr[:4], tr[4:], cfg, 'dual', val_names=val, fold=0, callbacks=[Check()], progress=False)
     ev = evaluate_segmentation(state['model'], root, val, fold=0, accelerator=state['accelerator'], progress=False)
     if state['accelerator'].is_main_process:

@@ -114,7 +114,7 @@ def test_shared_flags_reach_the_config(tmp_path):
     (tmp_path/'r50.pth').write_bytes(b'')
     a = build_parser(['cam']).parse_args(['cam', '--backbone', 'resnet50', '--weights', str(tmp_path/'r50.pth'), '--epochs', '1', '--batch-size', '3', '--device', 'cpu', '--seed', '4'])
     cfg = method_config(METHODS['cam'], a)
-    assert (cfg.backbone, cfg.weights_path, cfg.pretrained, cfg.epochs, cfg.batch_size, cfg.device, cfg.seed) == ('resnet50', str(tmp_path/'r50.pth'), True, 1, 3, 'cpu', 4)
+    assert (cfg.backbone.name, cfg.backbone.weights_path, cfg.backbone.pretrained, cfg.epochs, cfg.batch_size, cfg.device, cfg.seed) == ('resnet50', str(tmp_path/'r50.pth'), True, 1, 3, 'cpu', 4)
     a = build_parser(['a2gnn']).parse_args(['a2gnn', '--batch-size', '2', '--epochs', '5'])
     cfg = method_config(METHODS['a2gnn'], a); assert (cfg.aff_batch, cfg.epochs) == (2, 5)
     a = build_parser(['demo']).parse_args(['demo', '--epochs', '3', '--repeats', '2'])

@@ -1,4 +1,5 @@
 "RRM as a user runs it: a tiny end-to-end run_rrm writes complete, finite results; bad inputs give clear errors."
+from wsslib.core import update_config
 import math
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ from wsslib.data.voc import save_label, load_label
 from wsslib.rrm import RRMConfig, run_rrm, load_rrm, train_rrm, pseudo_label_set, reliable_regions, dense_energy, bcd_loss
 from wsslib.segment import SegConfig, load_segnet
 
-TINY_CAM = dict(crf=False, epochs=1, batch_size=4, width=8, scales=(1.0,), flip=False)
+TINY_CAM = dict(crf=False, epochs=1, batch_size=4, backbone=dict(width=8), scales=(1.0,), flip=False)
 TINY_RRM = dict(epochs=1, batch_size=4, c_local=16, c1=8)
 TINY_SEG = dict(epochs=1, batch_size=4, head_channels=16)
 KEYS = ('cam_miou', 'reliable_precision', 'reliable_coverage', 'rrm_miou', 'rrm_twostep_miou')
@@ -23,7 +24,7 @@ def world(tmp_path_factory):
 @pytest.fixture(scope='module')
 def run(world, tmp_path_factory):
     out = tmp_path_factory.mktemp('rrm')/'run'
-    res = run_rrm(world, out, RRMConfig(**TINY_RRM), seed=1, cam_cfg=CAMConfig(**TINY_CAM), seg_cfg=SegConfig(**TINY_SEG),
+    res = run_rrm(world, out, RRMConfig(**TINY_RRM), seed=1, cam_cfg=update_config(CAMConfig(), **TINY_CAM), seg_cfg=SegConfig(**TINY_SEG),
                   n_quality=3, progress=False)
     return out, res
 
@@ -44,7 +45,7 @@ def test_checkpoints_reload_and_corrupt_ones_are_named(run, tmp_path):
     net = load_rrm(out/'rrm'/'rrm.pth')
     with torch.no_grad(): o = net(torch.zeros(1, 3, 64, 64))
     assert o['seg'].shape == (1, 21, 8, 8) and len(net.log) == 1
-    assert load_segnet(out/'twostep'/'model.pth').cfg.width == 8          # the two-step network follows the CAM classifier's width
+    assert load_segnet(out/'twostep'/'model.pth').cfg.backbone.width == 8          # the two-step network follows the CAM classifier's width
     bad = tmp_path/'rrm.pth'; bad.write_bytes((out/'rrm'/'rrm.pth').read_bytes()[:500])
     with pytest.raises(DataError, match='rrm.pth.*corrupt'): load_rrm(bad)
     with pytest.raises(DataError, match='model.pth.*not a wsslib.segment network'): load_segnet(_copy_as(out/'rrm'/'rrm.pth', tmp_path/'model.pth'))
@@ -59,7 +60,7 @@ def test_image_without_any_label_is_a_clear_error(world, tmp_path):
     name = (w/'ImageSets/Segmentation/train.txt').read_text().split()[0]
     save_label(np.zeros_like(load_label(w/'SegmentationClass'/f'{name}.png')), w/'SegmentationClass'/f'{name}.png')   # background only
     with pytest.raises(DataError, match=f'{name}'):
-        train_rrm(w, tmp_path/'out', RRMConfig(**TINY_RRM), cam_cfg=CAMConfig(width=8))
+        train_rrm(w, tmp_path/'out', RRMConfig(**TINY_RRM), cam_cfg=update_config(CAMConfig(), backbone=dict(width=8)))
 
 def test_missing_pseudo_labels_are_a_clear_error(world, tmp_path):
     (tmp_path/'labels').mkdir()

@@ -2,14 +2,14 @@
 import numpy as np
 import pytest
 import torch
-from wsslib.core import DataError, load_json
+from wsslib.core import DataError, load_json, update_config
 from conftest import make_world
 from wsslib.data.voc import VOC, save_label, load_label
 from wsslib.metrics import evaluate_dirs
 from wsslib.learner import Callback
 from wsslib.segment import SegConfig, train_segmentation, load_segnet, evaluate_segmentation, predict
 
-TINY = dict(width=8, head_channels=16, batch_size=4, crop=64, epochs=2, epoch_size=16)   # 4 steps per epoch
+TINY = dict(backbone=dict(width=8), head_channels=16, batch_size=4, aug=dict(crop=64), epochs=2, epoch_size=16)   # 4 steps per epoch
 
 @pytest.fixture(scope='module')
 def world(tmp_path_factory):
@@ -37,19 +37,19 @@ def _same_weights(a, b):
 def reference(world, names, weak, tmp_path_factory):
     "Uninterrupted runs, one per mode."
     out = tmp_path_factory.mktemp('ref')
-    return {m: (out/m, train_segmentation(world, out/m, names[0][:3], weak, SegConfig(**TINY, checkpoint_every=3), m, progress=False)) for m in ('single', 'dual')}
+    return {m: (out/m, train_segmentation(world, out/m, names[0][:3], weak, update_config(SegConfig(), **TINY, checkpoint_every=3), m, progress=False)) for m in ('single', 'dual')}
 
 def test_finished_run_is_reused_and_a_changed_one_is_not(world, names, weak, reference, tmp_path):
     ref_dir, ref = reference['single']
     before = (ref_dir/'model.pth').stat().st_mtime_ns
-    again = train_segmentation(world, ref_dir, names[0][:3], weak, SegConfig(**TINY, checkpoint_every=3), 'single', progress=False)
+    again = train_segmentation(world, ref_dir, names[0][:3], weak, update_config(SegConfig(), **TINY, checkpoint_every=3), 'single', progress=False)
     assert again == load_json(ref_dir/'train.json') and (ref_dir/'model.pth').stat().st_mtime_ns == before
     assert load_json(ref_dir/'log.json') == ref['log'] and len(ref['log']) == 2
     with pytest.raises(DataError, match=r"model.pth: holds a segmentation network trained with other settings \(differs in \['epochs'\]\)"):
-        train_segmentation(world, ref_dir, names[0][:3], weak, SegConfig(**{**TINY, 'epochs': 3}), 'single', progress=False)
+        train_segmentation(world, ref_dir, names[0][:3], weak, update_config(SegConfig(), **{**TINY, 'epochs': 3}), 'single', progress=False)
 
 def test_bad_inputs_give_clear_errors(world, names, weak, tmp_path):
-    tr, cfg = names[0], SegConfig(**{**TINY, 'epochs': 1})
+    tr, cfg = names[0], update_config(SegConfig(), **{**TINY, 'epochs': 1})
     with pytest.raises(DataError, match='strong set is empty'): train_segmentation(world, tmp_path/'a', {}, weak, cfg, progress=False)
     bad = tmp_path/'bad.png'; save_label(np.full((128, 128), 42, np.uint8), bad)
     with pytest.raises(DataError, match=r'bad.png: label has ids \[42\] outside'): train_segmentation(world, tmp_path/'a', tr[:3], {**weak, tr[3]: bad}, cfg, progress=False)
@@ -92,7 +92,7 @@ def test_two_runs_sharing_a_network_train_it_once(world, names, weak, tmp_path):
     class Count(Callback):
         def __init__(self, i): self.i = i
         def after_step(self, learn): steps.append(self.i)
-    def go(i): res[i] = train_segmentation(root=world, out_dir=out, strong=names[0][:3], weak=weak, cfg=SegConfig(**TINY), mode='single',
+    def go(i): res[i] = train_segmentation(root=world, out_dir=out, strong=names[0][:3], weak=weak, cfg=update_config(SegConfig(), **TINY), mode='single',
                                       callbacks=[Count(i)], progress=False)
     ts = [threading.Thread(target=go, args=(i,)) for i in range(2)]
     for t in ts: t.start()

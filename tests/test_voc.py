@@ -57,7 +57,7 @@ def test_dataset_summary_counts_match_split_samples(tmp_path):
 def test_dataset_with_the_transforms_module_in_a_dataloader(tmp_path):
     tr = pytest.importorskip('wsslib.data.transforms')
     root, sbd = _tree(tmp_path)
-    cfg = tr.TransformConfig.scaled(8) if hasattr(tr.TransformConfig, 'scaled') else tr.TransformConfig(crop_size=8)
+    cfg = tr.TransformConfig.scaled(8)
     ds = SegDataset(VOC(root, sbd), 'train_aug', tfm=tr.train_transforms(cfg))
     b = next(iter(torch.utils.data.DataLoader(ds, batch_size=4, shuffle=False)))
     assert b['img'].shape == (4, 3, 8, 8) and b['img'].dtype == torch.float32

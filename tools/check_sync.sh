@@ -10,7 +10,7 @@ find "$tmp" -name __pycache__ -prune -exec rm -rf {} +
 cp -r "$tmp/nbs" "$tmp/nbs.orig"; cp -r "$tmp/wsslib" "$tmp/wsslib.orig"
 (cd "$tmp" && "$venv/bin/nbdev-clean" >/dev/null && "$venv/bin/nbdev-export" >/dev/null)
 status=0
-if ! diff -r -q "$tmp/nbs.orig" "$tmp/nbs"; then
+if ! diff -r -q -x llms.txt "$tmp/nbs.orig" "$tmp/nbs"; then
   echo "FAIL: notebooks are not clean: run 'nbdev-clean' and commit the result."; status=1; fi
 if ! diff -r -q -x __pycache__ "$tmp/wsslib.orig" "$tmp/wsslib"; then
   echo "FAIL: the library is out of sync with the notebooks: run 'nbdev-export' and commit the result."; status=1; fi

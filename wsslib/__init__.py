@@ -1,1 +1,7 @@
+"""Weakly-supervised, weak-shot and few-shot semantic segmentation, reproduced as literate notebooks
+
+Modules:
+
+- `wsslib.config`: The settings several methods share, declared once: how a network is optimised (`OptimConfig`), which backbone it has (`BackboneConfig`) and how its training crops are augmented (`TransformConfig`). Methods compose them; nothing here imports torch."""
+
 __version__ = "0.1.0"

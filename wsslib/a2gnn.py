@@ -19,7 +19,8 @@ from torchvision import tv_tensors
 from skimage.segmentation import slic
 from tqdm.auto import tqdm
 
-from .core import DataError, Timer, atomic_write, load_json, names_hash, read_checkpoint, save_json, set_seed
+from .core import DataError, Timer, atomic_write, load_json, names_hash, read_checkpoint, save_json, set_seed, update_config
+from .config import TransformConfig
 from .crf import crf_inference, crf_preset
 from .data.annotations import coverage, mask_boxes, points_from_mask, scribbles_from_mask
 from .data.transforms import normalize_image, train_transforms
@@ -104,8 +105,9 @@ class A2GNNConfig:
 
     def affinity_config(self)->AffinityConfig:
         "The AffinityNet settings of the affinity CNN (small backbone, stride 8, this radius)."
-        return AffinityConfig(width=self.width, dims=self.dims, radius=self.radius, epochs=self.aff_epochs, batch_size=self.aff_batch, lr=self.aff_lr,
-                              crop=self.crop, resize_long=self.resize_long, seed=self.seed, num_threads=self.num_threads, beta=self.rw_beta, logt=self.rw_logt, alpha=self.rw_alpha)
+        return update_config(AffinityConfig(), backbone=dict(width=self.width), dims=self.dims, radius=self.radius, epochs=self.aff_epochs, batch_size=self.aff_batch,
+                             optim=dict(lr=self.aff_lr), aug=dict(crop=self.crop, resize_long=self.resize_long or TransformConfig.scaled(self.crop).resize_long),
+                             seed=self.seed, num_threads=self.num_threads, beta=self.rw_beta, logt=self.rw_logt, alpha=self.rw_alpha)
 
 # %% ../nbs/16_a2gnn.ipynb #40e54a73
 def grabcut_box(img:np.ndarray, # (H, W, 3) uint8 RGB image

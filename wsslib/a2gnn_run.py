@@ -19,7 +19,8 @@ from torchvision import tv_tensors
 from skimage.segmentation import slic
 from tqdm.auto import tqdm
 
-from .core import DataError, Timer, atomic_write, load_json, names_hash, read_checkpoint, save_json, set_seed
+from .core import DataError, Timer, atomic_write, config_from_dict, load_json, names_hash, read_checkpoint, save_json, set_seed
+from .config import OptimConfig
 from .crf import crf_inference, crf_preset
 from .data.annotations import coverage, mask_boxes, points_from_mask, scribbles_from_mask
 from .data.transforms import normalize_image, train_transforms
@@ -71,7 +72,7 @@ def pseudo_label(img:np.ndarray, # (H, W, 3) uint8 image
 class _SeedData(torch.utils.data.Dataset):
     "Image + affinity-CNN seed labels under one random augmentation -> (normalised crop, seeds on the grid by nearest neighbour)."
     def __init__(self, voc, names, seed_dir, acfg):
-        self.voc, self.names, self.dir = voc, list(names), Path(seed_dir); self.tfm = train_transforms(acfg.transforms).pipeline
+        self.voc, self.names, self.dir = voc, list(names), Path(seed_dir); self.tfm = train_transforms(acfg.aug).pipeline
     def __len__(self): return len(self.names)
     def __getitem__(self, i):
         n = self.names[i]; img, lab = self.voc.image(n), load_label(self.dir/f'{n}.png', self.voc.n_classes)
@@ -108,8 +109,8 @@ def train_affinity_cnn(root, # the dataset folder
     cls_path = Path(cam_dir)/'cam_classifier.pth' if cam_dir else None
     if cls_path is not None and cls_path.exists():
         cls = load_classifier(cls_path)
-        if (cls.cfg.backbone, cls.cfg.width) == ('small', cfg.width): model.backbone.load_state_dict(cls.backbone.state_dict())
-    tcfg = TrainConfig(epochs=cfg.aff_epochs, batch_size=cfg.aff_batch, optimizer='adamw', lr=cfg.aff_lr, weight_decay=1e-4, seed=cfg.seed, num_threads=cfg.num_threads)
+        if (cls.cfg.backbone.name, cls.cfg.backbone.width) == ('small', cfg.width): model.backbone.load_state_dict(cls.backbone.state_dict())
+    tcfg = TrainConfig(epochs=cfg.aff_epochs, batch_size=cfg.aff_batch, optim=OptimConfig('adamw', lr=cfg.aff_lr, weight_decay=1e-4), seed=cfg.seed, num_threads=cfg.num_threads)
     fit(model, lambda b, f, learn: affinity_cnn_losses(f, b[0], b[1], cfg), _SeedData(VOC(root), names, seed_dir, acfg), tcfg, out_dir,
         new_layers=model.head(), key=key, meta=dict(kind='wsslib.a2gnn.affinity', cfg=dataclasses.asdict(acfg)), artifact='affinity_cnn.pth',
         log_file='affinity_cnn_log.json', what='affinity CNN', on_change='restart', progress=progress, desc='affinity CNN')
@@ -119,7 +120,7 @@ def load_affinity_cnn(path, # affinity_cnn.pth from `train_affinity_cnn`
                      )->AffinityNet:
     "The trained affinity CNN, in eval mode."
     state = read_checkpoint(path, 'wsslib.a2gnn.affinity', 'A2GNN affinity CNN', 'wsslib.a2gnn.train_affinity_cnn')
-    model = AffinityNet(AffinityConfig(**state['cfg'])); model.load_state_dict(state['model'])
+    model = AffinityNet(config_from_dict(AffinityConfig, state['cfg'])); model.load_state_dict(state['model'])
     return model.eval()
 
 # %% ../nbs/16a_a2gnn_run.ipynb #c004b31a

@@ -17,10 +17,11 @@ import torch.nn.functional as F
 from torchvision import tv_tensors
 from tqdm.auto import tqdm
 
-from .core import DataError, atomic_write, default_device, load_json, names_hash, read_checkpoint, save_json, set_seed
-from .data.transforms import IMAGENET_MEAN, IMAGENET_STD, TransformConfig, normalize_image, train_transforms
+from .core import DataError, atomic_write, config_fields, config_from_dict, default_device, load_json, names_hash, read_checkpoint, save_json, set_seed, update_config
+from .config import BackboneConfig, OptimConfig, TransformConfig
+from .data.transforms import IMAGENET_MEAN, IMAGENET_STD, normalize_image, train_transforms
 from .data.voc import IGNORE, N_CLASSES, VOC, load_label, save_label
-from .models.backbones import OPTIMIZERS, BACKBONES, BackboneConfig, freeze_layers, get_backbone
+from .models.backbones import freeze_layers, get_backbone
 from .learner import fit, restart_requested, train_config
 from .cam import add_background, cam_path, load_cam
 
@@ -35,12 +36,8 @@ _LEVELS = {'small': ('conv2', 'conv3', 'conv4'), 'resnet38': ('conv4', 'conv5', 
 @dataclass
 class AffinityConfig:
     "Hyper-parameters of AffinityNet (labels, network, training) and of PSA's random walk."
-    backbone: str = field(default='small', metadata={'help': 'backbone: small, resnet38, resnet50 or resnet101'})
-    width: int = field(default=16, metadata={'help': 'channels of the first level of the small backbone'})
-    pretrained: bool = field(default=False, metadata={'help': 'start the backbone from ImageNet weights (PSA: ResNet-38 from ImageNet)'})
-    weights_path: str = field(default='', metadata={'help': 'local ImageNet weights file for the backbone'})
+    backbone: BackboneConfig = field(default_factory=lambda: BackboneConfig(width=16), metadata={'help': "AffinityNet's backbone, output stride 8 (PSA: ResNet-38 from ImageNet, frozen BN; here the small net, width 16, started from the CAM classifier's)"})
     init_from_cam: bool = field(default=True, metadata={'help': "start the backbone from the CAM classifier's (CAM_DIR/cam_classifier.pth, same backbone and width)"})
-    frozen_bn: bool = field(default=False, metadata={'help': 'freeze every BatchNorm (PSA practice with pretrained backbones)'})
     freeze: tuple = field(default=(), metadata={'help': "backbone sub-modules kept fixed (PSA ResNet-38: conv1a b2 b2_1 b2_2)"})
     levels: tuple = field(default=(), metadata={'help': "backbone levels tapped for the embedding (() = per backbone: small conv2-4, resnet38 conv4-6, resnet50/101 conv3-5)"})
     dims: tuple = field(default=(32, 64, 128), metadata={'help': 'channels of the 1x1 conv on each tapped level (PSA: 64 128 256, concatenated to 448)'})
@@ -48,14 +45,8 @@ class AffinityConfig:
     label_pool: str = field(default='vote', metadata={'help': "la/ha labels to the feature grid: 'vote' (majority per stride x stride block, PSA's average pooling of the CRF scores) or 'nearest' (block centre)"})
     epochs: int = field(default=8, metadata={'help': 'training epochs (PSA: 8)'})
     batch_size: int = field(default=8, metadata={'help': 'training batch size (PSA: 8)'})
-    optimizer: str = field(default='adamw', metadata={'help': "'sgd' (PSA) or 'adamw' (from the synthetic world's small net)"})
-    lr: float = field(default=2e-3, metadata={'help': 'base learning rate of the poly schedule (PSA, SGD: 0.1; RETAB 0.01)'})
-    momentum: float = field(default=0.9, metadata={'help': 'SGD momentum'})
-    weight_decay: float = field(default=1e-4, metadata={'help': 'weight decay of the weight groups (PSA: 5e-4)'})
-    new_lr_mult: float = field(default=1., metadata={'help': 'learning-rate multiplier of the new layers (the embedding head; PSA: 10)'})
-    crop: int = field(default=112, metadata={'help': 'training crop side, a multiple of 8 (PSA: 448)'})
-    resize_long: tuple = field(default=(112, 160), metadata={'help': "random long side before cropping (PSA: 256..512; () = PSA's range scaled by crop/448)"})
-    hue: float = field(default=0., metadata={'help': 'colour jitter: hue shift (PSA: 0.1; 0 on the synthetic world)'})
+    optim: OptimConfig = field(default_factory=lambda: OptimConfig(lr=2e-3), metadata={'help': "optimisation (PSA: SGD, lr 0.1 poly, momentum ~0, weight decay 5e-4, embedding head lr x10; RETAB: lr 0.01; here AdamW 2e-3, from the synthetic world's small net)"})
+    aug: TransformConfig = field(default_factory=lambda: TransformConfig(crop=112, resize_long=(112, 160), hue=0.), metadata={'help': "training augmentation; aug.crop a multiple of 8 (PSA: 448 px crops after a random long side of 256..512, hue jitter 0.1; here 112 px, 112..160, no hue jitter)"})
     beta: float = field(default=8., metadata={'help': 'random walk: power of the affinities (PSA: 8)'})
     logt: int = field(default=8, metadata={'help': 'random walk: log2 of the number of steps (PSA: 8, t = 256)'})
     alpha: float = field(default=16., metadata={'help': 'random walk: background score (1 - max CAM)^alpha (PSA: 16)'})
@@ -69,13 +60,12 @@ class AffinityConfig:
 
     def __post_init__(self):
         self.freeze, self.levels, self.dims = tuple(self.freeze), tuple(self.levels), tuple(int(d) for d in self.dims)
-        self.resize_long = tuple(int(v) for v in self.resize_long)
-        checks = [(self.backbone in BACKBONES, f'backbone must be one of {BACKBONES}'), (self.radius >= 2, 'radius must be >= 2 (radius 1 has no neighbours)'),
-                  (len(self.dims) == len(self.levels or _LEVELS.get(self.backbone, ())) and min(self.dims, default=0) >= 1, 'dims must give one positive width per tapped level'),
+        checks = [(self.backbone.output_stride == 8, 'backbone.output_stride must be 8 (the affinity grid)'), (self.radius >= 2, 'radius must be >= 2 (radius 1 has no neighbours)'),
+                  (len(self.dims) == len(self.levels or _LEVELS.get(self.backbone.name, ())) and min(self.dims, default=0) >= 1, 'dims must give one positive width per tapped level'),
                   (self.label_pool in ('vote', 'nearest'), "label_pool must be 'vote' or 'nearest'"), (self.walk in ('sparse', 'dense'), "walk must be 'sparse' or 'dense'"),
-                  (self.epochs >= 1 and self.batch_size >= 1, 'epochs and batch_size must be >= 1'), (self.crop >= 16 and self.crop % 8 == 0, 'crop must be a multiple of 8, >= 16'),
-                  (self.optimizer in OPTIMIZERS, f'optimizer must be one of {OPTIMIZERS}'), (self.beta > 0 and self.logt >= 0 and self.alpha > 0, 'beta and alpha must be > 0, logt >= 0'),
-                  (len(self.resize_long) in (0, 2), 'resize_long must be () or (low, high)'), (0 <= self.hue <= 0.5, 'hue must be in [0, 0.5]'), (self.num_threads >= 1, 'num_threads must be >= 1')]
+                  (self.epochs >= 1 and self.batch_size >= 1, 'epochs and batch_size must be >= 1'), (self.aug.crop >= 16 and self.aug.crop % 8 == 0, 'aug.crop must be a multiple of 8, >= 16'),
+                  (self.beta > 0 and self.logt >= 0 and self.alpha > 0, 'beta and alpha must be > 0, logt >= 0'),
+                  (self.num_threads >= 1, 'num_threads must be >= 1')]
         for ok, msg in checks:
             if not ok: raise ValueError(f'AffinityConfig: {msg}, got {self}')
 
@@ -87,25 +77,19 @@ class AffinityConfig:
     @property
     def tap_levels(self)->tuple:
         "The backbone levels the embedding reads: `levels`, or the backbone's default."
-        return self.levels or _LEVELS[self.backbone]
+        return self.levels or _LEVELS[self.backbone.name]
 
     @property
     def torch_device(self)->torch.device:
         "The device to run on: `device`, or CUDA when visible, else the CPU."
         return torch.device(self.device) if self.device else default_device()
 
-    @property
-    def transforms(self)->TransformConfig:
-        "The training augmentation: PSA's recipe with this config's crop, resize range and hue jitter."
-        t = TransformConfig.scaled(self.crop, hue=self.hue)
-        return dataclasses.replace(t, resize_long=self.resize_long) if self.resize_long else t
-
     @classmethod
     def psa_voc(cls, **kw)->'AffinityConfig':
         "PSA's AffinityNet and random-walk settings for PASCAL VOC (ResNet-38 from ImageNet, train_aug)."
-        return cls(**{**dict(backbone='resnet38', pretrained=True, init_from_cam=False, frozen_bn=True, freeze=('conv1a', 'b2', 'b2_1', 'b2_2'),
-                             dims=(64, 128, 256), epochs=8, batch_size=8, optimizer='sgd', lr=0.1, momentum=0., weight_decay=5e-4, new_lr_mult=10.,
-                             crop=448, resize_long=(), hue=0.1, train_split='train_aug', infer_split='train_aug'), **kw})
+        return update_config(cls(backbone=BackboneConfig('resnet38', pretrained=True, frozen_bn=True), init_from_cam=False, freeze=('conv1a', 'b2', 'b2_1', 'b2_2'),
+                                 dims=(64, 128, 256), epochs=8, batch_size=8, optim=OptimConfig('sgd', lr=0.1, momentum=0., weight_decay=5e-4, new_lr_mult=10.),
+                                 aug=TransformConfig.scaled(448, hue=0.1), train_split='train_aug', infer_split='train_aug'), **kw)
 
 # %% ../nbs/12_affinity.ipynb #9ec58386
 @functools.lru_cache(maxsize=None)
@@ -189,10 +173,9 @@ class AffinityNet(nn.Module):
                 ):
         super().__init__()
         self.cfg, self.radius, self.levels = cfg, cfg.radius, cfg.tap_levels
-        self.backbone = get_backbone(BackboneConfig(name=cfg.backbone, output_stride=8, pretrained=cfg.pretrained, weights_path=cfg.weights_path,
-                                                    frozen_bn=cfg.frozen_bn, width=cfg.width))
+        self.backbone = get_backbone(cfg.backbone)
         missing = [l for l in self.levels if l not in self.backbone.channels]
-        if missing: raise ValueError(f'levels {missing} are not levels of the {cfg.backbone} backbone; it has {list(self.backbone.channels)}')
+        if missing: raise ValueError(f'levels {missing} are not levels of the {cfg.backbone.name} backbone; it has {list(self.backbone.channels)}')
         if cfg.freeze: freeze_layers(self.backbone, cfg.freeze)
         self.taps = nn.ModuleList(nn.Conv2d(self.backbone.channels[l], d, 1, bias=False) for l, d in zip(self.levels, cfg.dims))
         self.fuse = nn.Conv2d(sum(cfg.dims), sum(cfg.dims), 1, bias=False)
@@ -349,8 +332,7 @@ def rw_label(model:AffinityNet, # a trained AffinityNet
 
 # %% ../nbs/12_affinity.ipynb #70fea992
 _CKPT, _LOG = 'affinity_net.pth', 'affinity_train_log.json'
-_TRAIN_FIELDS = ('backbone', 'width', 'pretrained', 'weights_path', 'init_from_cam', 'frozen_bn', 'freeze', 'levels', 'dims', 'radius', 'label_pool', 'epochs',
-                 'batch_size', 'optimizer', 'lr', 'momentum', 'weight_decay', 'new_lr_mult', 'crop', 'resize_long', 'hue', 'seed')
+_TRAIN_FIELDS = ('backbone', 'init_from_cam', 'freeze', 'levels', 'dims', 'radius', 'label_pool', 'epochs', 'batch_size', 'optim', 'aug', 'seed')   # pieces by dotted path
 
 def _size(path):
     "(H, W) of an image file from its header."
@@ -367,7 +349,7 @@ class _AffinityData(torch.utils.data.Dataset):
     "Image + la + ha (or the maps of a `labels` source) under one random augmentation -> (normalised image, affinity label map on the feature grid)."
     def __init__(self, voc, cam_dir, names, cfg, labels=None):
         self.voc, self.dir, self.names, self.cfg, self.labels = voc, Path(cam_dir), list(names), cfg, labels
-        self.tfm = train_transforms(cfg.transforms).pipeline
+        self.tfm = train_transforms(cfg.aug).pipeline
         if labels is not None: labels.check(self.names); return         # the source checks its own files
         missing = [self.dir/f'crf_{k}'/f'{n}.png' for n in self.names for k in ('la', 'ha') if not (self.dir/f'crf_{k}'/f'{n}.png').exists()]
         if missing: raise DataError(missing[0], f'{len(missing)} la/ha label file(s) are missing', 'run the CAM stage with its CRF labels first (wsslib.cam.run_cam, or make_crf_labels) for these images')
@@ -386,7 +368,7 @@ class _AffinityData(torch.utils.data.Dataset):
 
 def _read_ckpt(path):
     state = read_checkpoint(path, 'wsslib.affinity', 'wsslib AffinityNet', 'wsslib.affinity.train_affinity')
-    try: cfg = AffinityConfig(**state['cfg'])
+    try: cfg = config_from_dict(AffinityConfig, state['cfg'])
     except (TypeError, ValueError) as e: raise DataError(path, f'checkpoint config is not a valid AffinityConfig ({e})', 'train again with this version of wsslib') from e
     return state, cfg
 
@@ -395,7 +377,7 @@ def load_affinity_net(path, # a checkpoint written by `train_affinity` (OUT/affi
                      )->AffinityNet: # the network, in eval mode, with its training config as `.cfg`
     "Rebuild AffinityNet from its checkpoint, with a clear `DataError` for a missing or corrupt file."
     path = Path(path); state, cfg = _read_ckpt(path)
-    model = AffinityNet(dataclasses.replace(cfg, pretrained=False, weights_path=''))
+    model = AffinityNet(update_config(cfg, backbone=dict(pretrained=False, weights_path='')))
     try: model.load_state_dict(state['model'])
     except RuntimeError as e: raise DataError(path, f'weights do not fit the AffinityNet described by the checkpoint ({str(e).splitlines()[0]})', 'delete it and train again') from e
     return model.to(map_location).eval()
@@ -403,8 +385,8 @@ def load_affinity_net(path, # a checkpoint written by `train_affinity` (OUT/affi
 def _init_from_cam(model, cam_dir, cfg):
     from wsslib.cam import load_classifier
     path = Path(cam_dir)/'cam_classifier.pth'; cls = load_classifier(path)
-    if (cls.cfg.backbone, cls.cfg.width) != (cfg.backbone, cfg.width):
-        raise DataError(path, f'the CAM classifier has a {cls.cfg.backbone} backbone of width {cls.cfg.width}, AffinityNet wants {cfg.backbone} of width {cfg.width}', 'use the same backbone and width, or init_from_cam=False')
+    if (cls.cfg.backbone.name, cls.cfg.backbone.width) != (cfg.backbone.name, cfg.backbone.width):
+        raise DataError(path, f'the CAM classifier has a {cls.cfg.backbone.name} backbone of width {cls.cfg.backbone.width}, AffinityNet wants {cfg.backbone.name} of width {cfg.backbone.width}', 'use the same backbone and width, or init_from_cam=False')
     model.backbone.load_state_dict(cls.backbone.state_dict())
 
 # %% ../nbs/12_affinity.ipynb #ac3a783c
@@ -434,7 +416,7 @@ def train_affinity(root, # the dataset folder (images)
     ds = _AffinityData(voc, cam_dir, names, cfg, labels); nh = names_hash(names) + ('' if labels is None else f':{labels.key}')
     set_seed(cfg.seed); model = AffinityNet(cfg)
     if cfg.init_from_cam and (restart_requested(restart) or not (out/_CKPT).exists()): _init_from_cam(model, cam_dir, cfg)   # a finished run needs no CAM
-    fit(model, _affinity_terms, ds, train_config(cfg), out, callbacks, new_layers=model.head(), key={**{k: getattr(cfg, k) for k in _TRAIN_FIELDS}, 'training images or labels': nh},
+    fit(model, _affinity_terms, ds, train_config(cfg), out, callbacks, new_layers=model.head(), key={**{k: v for k, (_, v) in config_fields(cfg).items() if k.split('.')[0] in _TRAIN_FIELDS}, 'training images or labels': nh},
         meta=dict(kind='wsslib.affinity', cfg=dataclasses.asdict(cfg), names_hash=nh, cam_dir=str(cam_dir)), artifact=_CKPT, log_file=_LOG,
         what='AffinityNet', restart=restart, progress=progress, desc='affinity')
     return out/_CKPT

@@ -20,12 +20,13 @@ from torchvision import tv_tensors
 from torchvision.transforms import v2
 from tqdm.auto import tqdm
 
-from .core import DataError, Timer, atomic_write, default_device, load_json, names_hash, read_checkpoint, save_json, set_seed
+from .core import DataError, Timer, atomic_write, config_fields, config_from_dict, default_device, load_json, names_hash, read_checkpoint, save_json, set_seed, update_config
+from .config import BackboneConfig, OptimConfig, TransformConfig
 from .data.folds import N_FOLDS, image_classes, novel_classes, sample_kind, split_samples
 from .data.synth import void_band
-from .data.transforms import IMAGENET_MEAN, IMAGENET_STD, JointTransform, normalize_image
+from .data.transforms import IMAGENET_MEAN, IMAGENET_STD, JointTransform, normalize_image, train_transforms
 from .data.voc import IGNORE, VOC, SegDataset
-from .models.backbones import OPTIMIZERS, BackboneConfig, freeze_layers, get_backbone
+from .models.backbones import freeze_layers, get_backbone
 from .learner import fit, train_config
 
 # %% auto #0
@@ -46,23 +47,13 @@ class BoundaryConfig:
     bd_weight: float = field(default=1., metadata={'help': 'loss weight of the boundary set S_bd (T: 1)'})
     fg_weight: float = field(default=0.5, metadata={'help': 'loss weight of the non-boundary foreground set S_fg (T: 1/2)'})
     bg_weight: float = field(default=0.5, metadata={'help': 'loss weight of the non-boundary background set S_bg (T: 1/2)'})
-    backbone: str = field(default='small', metadata={'help': 'backbone: small, resnet38 (RETAB), resnet50 or resnet101'})
-    width: int = field(default=16, metadata={'help': 'channels of the first level of the small backbone'})
-    output_stride: int = field(default=8, metadata={'help': 'output stride of the backbone (RETAB: 8)'})
-    pretrained: bool = field(default=False, metadata={'help': 'start the backbone from ImageNet weights (resnet38/50/101)'})
-    weights_path: str = field(default='', metadata={'help': 'local ImageNet weights file for the backbone'})
-    frozen_bn: bool = field(default=False, metadata={'help': 'freeze every BatchNorm (RETAB with ResNet-38)'})
+    backbone: BackboneConfig = field(default_factory=lambda: BackboneConfig(width=16), metadata={'help': "the network's backbone (RETAB: ResNet-38 from ImageNet, frozen BN, output stride 8; here the small net, width 16)"})
     taps: tuple = field(default=(), metadata={'help': 'backbone levels read by the boundary head (() = the default of the backbone; RETAB: conv4 conv5 conv6)'})
     tap_channels: tuple = field(default=(16, 32, 64), metadata={'help': 'channels of the 1x1 conv + ELU on each tap (C: 64 128 256)'})
     epochs: int = field(default=8, metadata={'help': 'training epochs over the base samples (T: 8)'})
     batch_size: int = field(default=8, metadata={'help': 'training batch size (T: 8)'})
-    optimizer: str = field(default='adamw', metadata={'help': "'sgd' (RETAB) or 'adamw' (from scratch on the synthetic world)"})
-    lr: float = field(default=2e-3, metadata={'help': 'base learning rate of the poly schedule (T, SGD: 1e-3)'})
-    momentum: float = field(default=0.9, metadata={'help': 'SGD momentum (RETAB\'s PSA-derived code effectively used ~0)'})
-    weight_decay: float = field(default=1e-4, metadata={'help': 'weight decay of the weight groups (T: 5e-4)'})
-    new_lr_mult: float = field(default=1., metadata={'help': 'learning-rate multiplier of the new layers, taps and head (C: 10 with a pretrained backbone)'})
-    crop: int = field(default=112, metadata={'help': 'random crop side (T: 448; 112 for the 128 px world)'})
-    jitter: tuple = field(default=(0.3, 0.3, 0.3, 0.), metadata={'help': 'colour jitter: brightness contrast saturation hue (C: 0.3 0.3 0.3 0.1)'})
+    optim: OptimConfig = field(default_factory=lambda: OptimConfig(lr=2e-3), metadata={'help': "optimisation (RETAB: SGD, lr 1e-3 poly, weight decay 5e-4, its PSA-derived code's momentum effectively ~0, taps and head lr x10 (C); here AdamW 2e-3, from scratch)"})
+    aug: TransformConfig = field(default_factory=lambda: TransformConfig(crop=112, resize_long=(), hue=0.), metadata={'help': "training augmentation: no random resize, flip, colour jitter, padded random crop (T: 448 px crops; C: jitter 0.3 0.3 0.3 and hue 0.1; here 112 px, no hue jitter)"})
     fold: int = field(default=0, metadata={'help': 'PASCAL-5i fold: decides which images are base samples (0..3)'})
     train_split: str = field(default='train', metadata={'help': 'split whose base samples train the network (VOC: train_aug)'})
     infer_split: str = field(default='train', metadata={'help': 'split to write boundary maps for (the walk needs the novel training samples; VOC: train_aug)'})
@@ -73,15 +64,13 @@ class BoundaryConfig:
 
     def __post_init__(self):
         self.taps, self.tap_channels = tuple(str(t) for t in self.taps), tuple(int(c) for c in self.tap_channels)
-        self.jitter = tuple(float(j) for j in self.jitter)
-        n_taps = len(self.taps or DEFAULT_TAPS.get(self.backbone, ()))
+        n_taps = len(self.taps or DEFAULT_TAPS.get(self.backbone.name, ()))
         checks = [(0 < self.tau < 1, 'tau must be in (0, 1)'), (self.band_width >= 0, 'band_width must be >= 0'),
                   (self.bd_weight > 0 and self.fg_weight >= 0 and self.bg_weight >= 0, 'bd_weight must be > 0, fg_weight and bg_weight >= 0'),
-                  (self.backbone in DEFAULT_TAPS, f'backbone must be one of {tuple(DEFAULT_TAPS)}'),
+                  (self.backbone.name in DEFAULT_TAPS, f'backbone.name must be one of {tuple(DEFAULT_TAPS)}'),
                   (len(self.tap_channels) == n_taps and min(self.tap_channels, default=1) >= 1, f'tap_channels needs one positive count per tap ({n_taps})'),
-                  (self.epochs >= 1 and self.batch_size >= 1, 'epochs and batch_size must be >= 1'), (self.crop >= 8, 'crop must be >= 8'),
-                  (self.optimizer in OPTIMIZERS, f'optimizer must be one of {OPTIMIZERS}'), (len(self.jitter) == 4 and min(self.jitter) >= 0 and self.jitter[3] <= 0.5,
-                   'jitter must be 4 values >= 0 (brightness, contrast, saturation, hue <= 0.5)'),
+                  (self.epochs >= 1 and self.batch_size >= 1, 'epochs and batch_size must be >= 1'), (self.aug.crop >= 8, 'aug.crop must be >= 8'),
+                  (not self.aug.resize_long, 'aug.resize_long must be () (the boundary network crops the image as it is)'),
                   (self.fold in range(N_FOLDS), f'fold must be in 0..{N_FOLDS - 1}'), (self.num_threads >= 1, 'num_threads must be >= 1')]
         for ok, msg in checks:
             if not ok: raise ValueError(f'BoundaryConfig: {msg}, got {self}')
@@ -89,7 +78,7 @@ class BoundaryConfig:
     @property
     def tap_names(self)->tuple:
         "The backbone levels the head reads: `taps`, or the default of the backbone."
-        return self.taps or DEFAULT_TAPS[self.backbone]
+        return self.taps or DEFAULT_TAPS[self.backbone.name]
 
     @property
     def torch_device(self)->torch.device:
@@ -99,9 +88,9 @@ class BoundaryConfig:
     @classmethod
     def retab_voc(cls, **kw)->'BoundaryConfig':
         "RETAB's boundary-network settings for PASCAL VOC (ResNet-38 from ImageNet, trained on the train_aug base samples)."
-        return cls(**{**dict(backbone='resnet38', pretrained=True, frozen_bn=True, tap_channels=(64, 128, 256), epochs=8, batch_size=8,
-                             optimizer='sgd', lr=1e-3, momentum=0., weight_decay=5e-4, new_lr_mult=10., crop=448, jitter=(0.3, 0.3, 0.3, 0.1),
-                             train_split='train_aug', infer_split='train_aug'), **kw})
+        return update_config(cls(backbone=BackboneConfig('resnet38', pretrained=True, frozen_bn=True), tap_channels=(64, 128, 256), epochs=8, batch_size=8,
+                                 optim=OptimConfig('sgd', lr=1e-3, momentum=0., weight_decay=5e-4, new_lr_mult=10.), aug=TransformConfig(crop=448, resize_long=()),
+                                 train_split='train_aug', infer_split='train_aug'), **kw)
 
 # %% ../nbs/13_boundary.ipynb #7d1a7afe
 NB_BG, NB_FG, BD = 0, 1, 2   # values of a boundary-label map: non-boundary background, non-boundary foreground, boundary
@@ -125,11 +114,10 @@ class BoundaryNet(nn.Module):
                 ):
         super().__init__()
         self.cfg = cfg = cfg or BoundaryConfig()
-        self.backbone = get_backbone(BackboneConfig(name=cfg.backbone, output_stride=cfg.output_stride, pretrained=cfg.pretrained,
-                                                    weights_path=cfg.weights_path, frozen_bn=cfg.frozen_bn, width=cfg.width))
-        if cfg.backbone == 'resnet38' and (cfg.pretrained or cfg.weights_path): freeze_layers(self.backbone, ['conv1a', 'b2', 'b2_1', 'b2_2'])   # as AffinityNet
+        self.backbone = get_backbone(cfg.backbone)
+        if cfg.backbone.name == 'resnet38' and (cfg.backbone.pretrained or cfg.backbone.weights_path): freeze_layers(self.backbone, ['conv1a', 'b2', 'b2_1', 'b2_2'])   # as AffinityNet
         bad = [t for t in cfg.tap_names if t not in self.backbone.channels]
-        if bad: raise ValueError(f'{cfg.backbone} has no level(s) {bad}; its levels are {list(self.backbone.channels)}')
+        if bad: raise ValueError(f'{cfg.backbone.name} has no level(s) {bad}; its levels are {list(self.backbone.channels)}')
         self.taps = nn.ModuleList(nn.Conv2d(self.backbone.channels[t], c, 1, bias=False) for t, c in zip(cfg.tap_names, cfg.tap_channels))
         self.head = nn.Conv2d(sum(cfg.tap_channels), 1, 1, bias=False)
         for t in self.taps: nn.init.kaiming_normal_(t.weight)
@@ -184,15 +172,12 @@ _CKPT, _LOG = 'boundary_net.pth', 'boundary_train_log.json'
 _NOT_TRAINING = ('tau', 'train_split', 'infer_split', 'eval_split', 'num_threads', 'device')   # fields that do not change the trained weights
 
 def _train_tfm(cfg):
-    b, c, s, h = cfg.jitter
-    tfm = JointTransform(v2.Compose([v2.RandomHorizontalFlip(), v2.ColorJitter(brightness=b, contrast=c, saturation=s, hue=h),
-                                     v2.ToDtype({tv_tensors.Image: torch.float32, 'others': None}, scale=True), v2.Normalize(list(IMAGENET_MEAN), list(IMAGENET_STD)),
-                                     v2.RandomCrop(cfg.crop, pad_if_needed=True, fill={tv_tensors.Image: 0., tv_tensors.Mask: IGNORE})]))
+    tfm = train_transforms(cfg.aug)   # flip, colour jitter, normalise, padded random crop (aug.resize_long is ())
     return lambda img, lab: tfm(img, boundary_labels(lab, cfg.band_width))
 
 def _read_ckpt(path):
     state = read_checkpoint(path, 'wsslib.boundary', 'wsslib boundary network', 'wsslib.boundary.train_boundary')
-    try: state['cfg'] = BoundaryConfig(**state['cfg'])
+    try: state['cfg'] = config_from_dict(BoundaryConfig, state['cfg'])
     except (TypeError, ValueError) as e: raise DataError(path, f'checkpoint config is not a valid BoundaryConfig ({e})', 'train the network again with this version of wsslib') from e
     return state
 
@@ -201,7 +186,7 @@ def load_boundary(path, # a checkpoint written by `train_boundary` (OUT/boundary
                  )->BoundaryNet: # the network in eval mode, with `.cfg` and `.log`
     "Rebuild a trained boundary network, with a clear `DataError` for a missing, corrupt or foreign file."
     path = Path(path); state = _read_ckpt(path)
-    model = BoundaryNet(dataclasses.replace(state['cfg'], pretrained=False, weights_path=''))
+    model = BoundaryNet(update_config(state['cfg'], backbone=dict(pretrained=False, weights_path='')))
     try: model.load_state_dict(state['model'])
     except RuntimeError as e: raise DataError(path, f'weights do not fit the BoundaryNet the checkpoint describes ({str(e).splitlines()[0]})', 'delete it and train again') from e
     model.log = state.get('log', [])
@@ -221,7 +206,7 @@ def train_boundary(root, # a VOC-layout dataset folder
     out, voc = Path(out_dir), VOC(root)
     names = list(names) if names is not None else base_samples(root, cfg.fold, cfg.train_split)
     if not names: raise ValueError('train_boundary needs at least one training image')
-    nh, keep = names_hash(names), {k: v for k, v in dataclasses.asdict(cfg).items() if k not in _NOT_TRAINING}
+    nh, keep = names_hash(names), {k: v for k, (_, v) in config_fields(cfg).items() if k not in _NOT_TRAINING}
     _check_base(voc, names, cfg.fold)
     ds = SegDataset(voc, cfg.train_split, tfm=_train_tfm(cfg), names=names)
     set_seed(cfg.seed); model = BoundaryNet(cfg); weights = (cfg.bd_weight, cfg.fg_weight, cfg.bg_weight)

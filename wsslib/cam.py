@@ -17,13 +17,14 @@ from torch import nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
-from .core import DataError, Timer, atomic_write, default_device, load_json, names_hash, read_checkpoint, save_json, set_seed
+from .core import DataError, Timer, atomic_write, config_fields, config_from_dict, default_device, load_json, names_hash, read_checkpoint, save_json, set_seed, update_config
+from .config import BackboneConfig, OptimConfig, TransformConfig
 from .learner import EpochMetrics, StopAfter, fit, train_config
 from .crf import crf_inference, crf_preset
-from .data.transforms import IMAGENET_MEAN, IMAGENET_STD, TransformConfig, normalize_image, train_transforms
+from .data.transforms import IMAGENET_MEAN, IMAGENET_STD, normalize_image, train_transforms
 from .data.voc import IGNORE, N_CLASSES, VOC, SegDataset, load_label, save_label
 from .metrics import confusion_matrix, iou_from_confusion, summarize_iou
-from .models.backbones import OPTIMIZERS, BackboneConfig, freeze_layers, get_backbone
+from .models.backbones import freeze_layers, get_backbone
 
 # %% auto #0
 __all__ = ['CAMConfig', 'CAMNet', 'multiscale_cam', 'normalize_cams', 'add_background', 'load_classifier', 'train_classifier',
@@ -36,23 +37,12 @@ _SWEEP = tuple(round(0.05 * i, 2) for i in range(13))   # 0.00, 0.05, ..., 0.60
 @dataclass
 class CAMConfig:
     "Hyper-parameters of the CAM classifier, CAM inference, la/ha CRF labels and the CAM evaluation."
-    backbone: str = field(default='small', metadata={'help': 'classifier backbone: small, resnet38, resnet50 or resnet101'})
-    width: int = field(default=16, metadata={'help': 'channels of the first level of the small backbone'})
-    output_stride: int = field(default=8, metadata={'help': 'output stride of the backbone (8 as in PSA)'})
-    pretrained: bool = field(default=False, metadata={'help': 'start the backbone from ImageNet weights (resnet38/50/101)'})
-    weights_path: str = field(default='', metadata={'help': 'local ImageNet weights file for the backbone'})
-    frozen_bn: bool = field(default=False, metadata={'help': 'freeze every BatchNorm (PSA practice with pretrained backbones)'})
+    backbone: BackboneConfig = field(default_factory=lambda: BackboneConfig(width=16), metadata={'help': "the classifier's backbone (PSA: ResNet-38 from ImageNet, frozen BN; the 128 px world: the small net, width 16, from scratch)"})
     dropout: float = field(default=0., metadata={'help': 'Dropout2d on the last feature map before the classifier (PSA ResNet-38: 0.5)'})
     epochs: int = field(default=12, metadata={'help': 'training epochs (PSA: 15 on VOC train_aug)'})
     batch_size: int = field(default=16, metadata={'help': 'training batch size (PSA: 16)'})
-    optimizer: str = field(default='adamw', metadata={'help': "'sgd' (PSA) or 'adamw' (from scratch on the synthetic world: far faster, see the end)"})
-    lr: float = field(default=2e-3, metadata={'help': 'base learning rate of the poly schedule (PSA, SGD: 0.1; AdamW here: 2e-3)'})
-    momentum: float = field(default=0.9, metadata={'help': 'SGD momentum (PSA effectively used ~0, see wsslib.models.backbones)'})
-    weight_decay: float = field(default=1e-4, metadata={'help': 'weight decay of the weight groups (PSA: 5e-4)'})
-    new_lr_mult: float = field(default=1., metadata={'help': 'learning-rate multiplier of the classifier layer (PSA: 10; 1 with AdamW from scratch)'})
-    crop: int = field(default=112, metadata={'help': 'training crop side (PSA: 448; 112 for the 128 px world)'})
-    resize_long: tuple = field(default=(112, 160), metadata={'help': "random long side before cropping, pixels (PSA: 256..512 for VOC's ~500 px images; () = PSA's range scaled by crop/448)"})
-    hue: float = field(default=0., metadata={'help': 'colour jitter: hue shift (PSA: 0.1; 0 on the synthetic world, whose classes are told apart by colour)'})
+    optim: OptimConfig = field(default_factory=lambda: OptimConfig(lr=2e-3), metadata={'help': "optimisation (PSA: SGD, lr 0.1 poly, momentum effectively ~0 (see wsslib.models.backbones), weight decay 5e-4, classifier lr x10; here AdamW 2e-3, far faster from scratch on the synthetic world, see the end)"})
+    aug: TransformConfig = field(default_factory=lambda: TransformConfig(crop=112, resize_long=(112, 160), hue=0.), metadata={'help': "training augmentation (PSA: 448 px crops after a random long side of 256..512, hue jitter 0.1; here 112 px crops, long side 112..160, no hue jitter: the synthetic world's classes are told apart by colour)"})
     scales: tuple = field(default=(1.0, 0.5, 1.5, 2.0), metadata={'help': 'CAM inference scales (PSA: 1, 0.5, 1.5, 2)'})
     flip: bool = field(default=True, metadata={'help': 'CAM inference: add the horizontally flipped image at every scale'})
     alpha_la: float = field(default=4., metadata={'help': 'low background power of the la CRF labels (confident foreground)'})
@@ -72,13 +62,11 @@ class CAMConfig:
 
     def __post_init__(self):
         self.scales, self.thresholds = tuple(float(s) for s in self.scales), tuple(float(t) for t in self.thresholds)
-        self.resize_long = tuple(int(v) for v in self.resize_long)
-        checks = [(self.epochs >= 1 and self.batch_size >= 1, 'epochs and batch_size must be >= 1'), (self.crop >= 8, 'crop must be >= 8'),
+        checks = [(self.epochs >= 1 and self.batch_size >= 1, 'epochs and batch_size must be >= 1'), (self.aug.crop >= 8, 'aug.crop must be >= 8'),
                   (len(self.scales) >= 1 and min(self.scales) > 0, 'scales must be positive'), (self.alpha_la > 0 and self.alpha_ha > 0, 'alphas must be > 0'),
                   (0 <= self.dropout < 1, 'dropout must be in [0, 1)'), (self.num_threads >= 1, 'num_threads must be >= 1'),
                   (self.crf_scale >= 0, 'crf_scale must be >= 0 (0 = automatic)'), (len(self.thresholds) >= 1 and min(self.thresholds) >= 0, 'thresholds must be >= 0'),
-                  (self.optimizer in OPTIMIZERS, f'optimizer must be one of {OPTIMIZERS}'), (len(self.resize_long) in (0, 2), 'resize_long must be () or (low, high)'),
-                  (0 <= self.hue <= 0.5, 'hue must be in [0, 0.5]')]
+                  (self.backbone.output_stride == 8 or self.backbone.name != 'resnet38', 'resnet38 has output stride 8 only')]
         for ok, msg in checks:
             if not ok: raise ValueError(f'CAMConfig: {msg}, got {self}')
 
@@ -89,20 +77,15 @@ class CAMConfig:
 
     @property
     def crf_scale_factor(self)->float:
-        "The factor dividing PSA's CRF spatial stds: `crf_scale`, or 448/crop when it is 0."
-        return self.crf_scale or 448 / self.crop
-
-    @property
-    def transforms(self)->TransformConfig:
-        "The training augmentation: PSA's recipe with this config's crop, resize range and hue jitter."
-        t = TransformConfig.scaled(self.crop, hue=self.hue)
-        return dataclasses.replace(t, resize_long=self.resize_long) if self.resize_long else t
+        "The factor dividing PSA's CRF spatial stds: `crf_scale`, or 448/aug.crop when it is 0."
+        return self.crf_scale or 448 / self.aug.crop
 
     @classmethod
     def psa_voc(cls, **kw)->'CAMConfig':
         "PSA's CAM settings for PASCAL VOC (ResNet-38 from ImageNet; train on train_aug, score on train)."
-        return cls(**{**dict(backbone='resnet38', pretrained=True, frozen_bn=True, dropout=0.5, epochs=15, batch_size=16, optimizer='sgd', lr=0.1,
-                             momentum=0., weight_decay=5e-4, new_lr_mult=10., crop=448, resize_long=(), hue=0.1, train_split='train_aug', infer_split='train_aug', eval_split='train'), **kw})
+        return update_config(cls(backbone=BackboneConfig('resnet38', pretrained=True, frozen_bn=True), dropout=0.5, epochs=15, batch_size=16,
+                                 optim=OptimConfig('sgd', lr=0.1, momentum=0., weight_decay=5e-4, new_lr_mult=10.), aug=TransformConfig.scaled(448, hue=0.1),
+                                 train_split='train_aug', infer_split='train_aug', eval_split='train'), **kw)
 
 # %% ../nbs/10_cam.ipynb #0c07a9b3
 class CAMNet(nn.Module):
@@ -112,9 +95,8 @@ class CAMNet(nn.Module):
                 ):
         super().__init__()
         self.cfg, self.n_classes = cfg, n_classes
-        self.backbone = get_backbone(BackboneConfig(name=cfg.backbone, output_stride=cfg.output_stride, pretrained=cfg.pretrained,
-                                                    weights_path=cfg.weights_path, frozen_bn=cfg.frozen_bn, width=cfg.width))
-        if cfg.backbone == 'resnet38' and (cfg.pretrained or cfg.weights_path): freeze_layers(self.backbone, ['conv1a'])   # as PSA
+        self.backbone = get_backbone(cfg.backbone)
+        if cfg.backbone.name == 'resnet38' and (cfg.backbone.pretrained or cfg.backbone.weights_path): freeze_layers(self.backbone, ['conv1a'])   # as PSA
         self.dropout = nn.Dropout2d(cfg.dropout)
         self.classifier = nn.Conv2d(self.backbone.out_channels, n_classes, 1, bias=False)
         nn.init.xavier_uniform_(self.classifier.weight)
@@ -180,13 +162,12 @@ def add_background(cams, # (K, H, W) normalised CAMs in [0, 1] (torch or NumPy)
 
 # %% ../nbs/10_cam.ipynb #de74280c
 _CKPT, _LOG = 'cam_classifier.pth', 'cam_train_log.json'
-_TRAIN_FIELDS = ('backbone', 'width', 'output_stride', 'pretrained', 'weights_path', 'frozen_bn', 'dropout', 'epochs', 'batch_size',
-                 'optimizer', 'lr', 'momentum', 'weight_decay', 'new_lr_mult', 'crop', 'resize_long', 'hue', 'seed')
+_TRAIN_FIELDS = ('backbone', 'dropout', 'epochs', 'batch_size', 'optim', 'aug', 'seed')   # what decides the classifier (pieces by dotted path)
 
 def _read_ckpt(path): return read_checkpoint(path, 'wsslib.cam', 'wsslib CAM classifier', 'wsslib.cam.train_classifier or `wsslib cam train`')
 
 def _cfg_from(state, path):
-    try: return CAMConfig(**state['cfg'])
+    try: return config_from_dict(CAMConfig, state['cfg'])
     except (TypeError, ValueError) as e: raise DataError(path, f'checkpoint config is not a valid CAMConfig ({e})', 'train the classifier again with this version of wsslib') from e
 
 def load_classifier(path, # a checkpoint written by `train_classifier` (OUT/cam_classifier.pth)
@@ -194,7 +175,7 @@ def load_classifier(path, # a checkpoint written by `train_classifier` (OUT/cam_
                    )->CAMNet: # the classifier, in eval mode
     "Rebuild the CAM classifier from its checkpoint, with a clear `DataError` for a missing or corrupt file."
     path = Path(path); state = _read_ckpt(path); cfg = _cfg_from(state, path)
-    model = CAMNet(dataclasses.replace(cfg, pretrained=False, weights_path=''), state.get('n_classes', N_CLASSES - 1))
+    model = CAMNet(update_config(cfg, backbone=dict(pretrained=False, weights_path='')), state.get('n_classes', N_CLASSES - 1))
     try: model.load_state_dict(state['model'])
     except RuntimeError as e: raise DataError(path, f'weights do not fit the CAMNet described by the checkpoint ({str(e).splitlines()[0]})', 'delete it and train again') from e
     return model.to(map_location).eval()
@@ -233,13 +214,13 @@ def train_classifier(root, # a VOC-layout dataset folder (VOC2012 or a synthetic
     "Train the multi-label classifier on image tags (PSA recipe) through the learner: resumed after an interruption, reused when finished."
     cfg = cfg or CAMConfig()
     out, voc = Path(out_dir), VOC(root); split = split or cfg.train_split
-    ds = SegDataset(voc, split, tfm=train_transforms(cfg.transforms), names=names)
+    ds = SegDataset(voc, split, tfm=train_transforms(cfg.aug), names=names)
     nh = names_hash(ds.names)
     val = SegDataset(voc, cfg.val_split, tfm=_eval_tfm) if cfg.val_split and cfg.val_split in voc.splits() else None
     set_seed(cfg.seed); model = CAMNet(cfg)
     cbs = ([EpochMetrics(lambda learn: {'val_map': _val_map(learn.net, val, learn.acc.device)})] if val is not None else []) + \
           ([StopAfter(stop_after)] if stop_after is not None else []) + list(callbacks)
-    fit(model, _tag_loss, ds, train_config(cfg), out, cbs, new_layers=[model.classifier], key={**{k: getattr(cfg, k) for k in _TRAIN_FIELDS}, 'training images': nh},
+    fit(model, _tag_loss, ds, train_config(cfg), out, cbs, new_layers=[model.classifier], key={**{k: v for k, (_, v) in config_fields(cfg).items() if k.split('.')[0] in _TRAIN_FIELDS}, 'training images': nh},
         meta=dict(kind='wsslib.cam', cfg=dataclasses.asdict(cfg), n_classes=model.n_classes, names_hash=nh), artifact=_CKPT, log_file=_LOG,
         what='classifier', restart=restart, progress=progress, desc='cam')
     return out/_CKPT

@@ -14,7 +14,8 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['set_seed', 'default_device', 'DataError', 'atomic_write', 'file_lock', 'save_json', 'load_json', 'read_checkpoint',
-           'names_hash', 'Timer', 'add_dataclass_args', 'dataclass_from_args']
+           'names_hash', 'Timer', 'config_fields', 'add_dataclass_args', 'nest', 'update_config', 'config_from_dict',
+           'dataclass_from_args']
 
 # %% ../nbs/00_core.ipynb #45943f29
 def set_seed(seed:int, # the seed for Python's `random`, NumPy's global generator and torch
@@ -144,34 +145,82 @@ class Timer:
         if self.store is not None: self.store[self.name] = round(self.elapsed, 3)
 
 # %% ../nbs/00_core.ipynb #44d39132
+def _default(f): return f.default if f.default is not dataclasses.MISSING else f.default_factory()
+
+def config_fields(cfg, # a dataclass instance (the defaults) or type
+                  prefix:str='', # the dotted path of `cfg` inside its parent
+                 )->dict: # dotted path -> (field, its default value), pieces recursed into
+    "Every leaf field of a config, by dotted path (`'optim.lr'`): a field holding a dataclass (a piece) is recursed into."
+    out = {}
+    for f in dataclasses.fields(cfg):
+        v = getattr(cfg, f.name) if not isinstance(cfg, type) else _default(f)
+        if dataclasses.is_dataclass(v): out.update(config_fields(v, f'{prefix}{f.name}.'))
+        else: out[prefix + f.name] = (f, v)
+    return out
+
 def add_dataclass_args(parser:argparse.ArgumentParser, # the parser (or sub-parser) to extend
-                       cls, # a dataclass type whose fields become `--flags`
-                       skip:tuple=(), # field names not to expose
+                       cls, # a dataclass type (or instance, whose values become the defaults) whose fields become `--flags`
+                       skip:tuple=(), # dotted paths not to expose
+                       title:str|None=None, # put the top-level fields in an argument group of this title
                       )->argparse.ArgumentParser:
-    "Add one `--field-name` flag per field of the dataclass `cls`, with its default and help."
-    for f in dataclasses.fields(cls):
-        if f.name in skip: continue
-        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
-        flag, hlp = '--' + f.name.replace('_', '-'), f.metadata.get('help', '').replace('%', '%%')   # argparse %-formats help
+    "One `--field-name` flag per field of `cls`; a piece field `optim` gets prefixed flags `--optim-lr`, in a group of its own."
+    groups = {'': parser.add_argument_group(title) if title else parser}
+    for path, (f, default) in config_fields(cls).items():
+        if path in skip: continue
+        head = path.rpartition('.')[0]
+        if head and head not in groups:   # a piece: its flags under a heading that says what it is
+            pf = dataclasses.fields(cls)[[g.name for g in dataclasses.fields(cls)].index(head.split('.')[0])]
+            groups[head] = parser.add_argument_group(f'--{head.replace(".", "-")}-*', pf.metadata.get('help', '').replace('%', '%%') or None)
+        g, kw = groups[head], dict(dest=path, metavar=f.name.upper())
+        flag, hlp = '--' + path.replace('.', '-').replace('_', '-'), f.metadata.get('help', '').replace('%', '%%')   # argparse %-formats help
         if isinstance(default, bool):
-            parser.add_argument(flag, dest=f.name, action=argparse.BooleanOptionalAction, default=default, help=hlp)
+            g.add_argument(flag, dest=path, action=argparse.BooleanOptionalAction, default=default, help=hlp)
         elif isinstance(default, (tuple, list)):
             typ = type(default[0]) if default else str
-            parser.add_argument(flag, dest=f.name, type=typ, nargs='+', default=default, help=f'{hlp} (default: %(default)s)')
+            g.add_argument(flag, **kw, type=typ, nargs='*' if not default else '+', default=default, help=f'{hlp} (default: %(default)s)')
         else:
             typ = type(default) if default is not None else str
-            parser.add_argument(flag, dest=f.name, type=typ, default=default, help=f'{hlp} (default: %(default)s)')
+            g.add_argument(flag, **kw, type=typ, default=default, help=f'{hlp} (default: %(default)s)')
     return parser
 
+def nest(flat:dict, # dotted path -> value
+        )->dict: # {'optim': {'lr': ...}, ...}
+    "Dotted paths to nested dicts, the form `update_config` takes."
+    out = {}
+    for path, v in flat.items():
+        *heads, last = path.split('.'); d = out
+        for h in heads: d = d.setdefault(h, {})
+        d[last] = v
+    return out
+
+def update_config(cfg, # a config dataclass instance
+                  **kw, # fields to replace; a dict for a piece field updates only the fields it names
+                 ):
+    "A copy of `cfg` with fields replaced, recursing into pieces: `update_config(c, epochs=2, optim=dict(lr=0.1))`."
+    for k, v in kw.items():
+        if isinstance(v, dict) and dataclasses.is_dataclass(getattr(cfg, k, None)): kw[k] = update_config(getattr(cfg, k), **v)
+    return dataclasses.replace(cfg, **kw)
+
+def config_from_dict(cls, # the config dataclass type
+                     d:dict, # its `dataclasses.asdict` (e.g. read from config.json or a checkpoint)
+                    ):
+    "Rebuild a config from its dict form, pieces and tuples included; unknown keys raise a TypeError naming them."
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    if bad := set(d) - set(fields): raise TypeError(f'{cls.__name__} has no field(s) {sorted(bad)}')
+    kw = {}
+    for k, v in d.items():
+        dflt = _default(fields[k])
+        if dataclasses.is_dataclass(dflt) and isinstance(v, dict): v = config_from_dict(type(dflt), v)
+        elif isinstance(v, list): v = tuple(v)
+        kw[k] = v
+    return cls(**kw)
+
 def dataclass_from_args(cls, # the dataclass type
-                        args:argparse.Namespace, # parsed arguments holding (some of) its fields
+                        args:argparse.Namespace, # parsed arguments holding (some of) its fields, pieces' by dotted path
                         base=None, # a preset instance of `cls` (e.g. `CAMConfig.psa_voc()`): flags left at the class default take its value
                        ):
     "Build `cls` from the matching attributes of `args`, on top of the preset `base` if given."
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    kw = {k: (tuple(v) if isinstance(v, list) else v) for k,v in vars(args).items() if k in fields}
-    if base is not None:
-        dflt = lambda f: f.default if f.default is not dataclasses.MISSING else f.default_factory()
-        kw = {k: (getattr(base, k) if v == dflt(fields[k]) else v) for k, v in kw.items()}
-        return dataclasses.replace(base, **kw)
-    return cls(**kw)
+    fields, given = config_fields(cls), vars(args)
+    kw = {p: (tuple(v) if isinstance(v, list) else v) for p, v in given.items() if p in fields}
+    if base is not None: kw = {p: v for p, v in kw.items() if v != fields[p][1]}
+    return update_config(base if base is not None else cls(), **nest(kw))

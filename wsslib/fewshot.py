@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from .core import DataError, Timer, atomic_write, default_device, names_hash, read_checkpoint, save_json, set_seed
+from .config import OptimConfig
 from .data.voc import IGNORE, N_CLASSES, VOC, VOC_CLASSES
 from .data.folds import N_FOLDS, base_classes, image_classes, novel_classes
 from .data.transforms import normalize_image
@@ -166,7 +167,7 @@ def pretrain_backbone(imgs:np.ndarray, # (N, H, W, 3) uint8 training images
     lut = np.full(256, IGNORE, np.int64); lut[0] = 0; lut[base] = np.arange(1, len(base) + 1)
     x, y = torch.stack([normalize_image(imgs[i]) for i in keep]), torch.from_numpy(lut[labels[keep]])
     set_seed(seed); model = _PretrainNet(cfg.width, len(base) + 1); crop = min(112, x.shape[-1])
-    tcfg = TrainConfig(epochs=cfg.pre_epochs, batch_size=cfg.pre_batch_size, optimizer='adamw', lr=cfg.pre_lr, weight_decay=1e-4, seed=seed,
+    tcfg = TrainConfig(epochs=cfg.pre_epochs, batch_size=cfg.pre_batch_size, optim=OptimConfig('adamw', lr=cfg.pre_lr, weight_decay=1e-4), seed=seed,
                        num_threads=cfg.num_threads, device='cpu' if cfg.torch_device.type == 'cpu' else '')
     data = Data(torch.utils.data.TensorDataset(x, y), after_batch=lambda b: _augment(*b, crop))
     learn = fit(model, _pre_loss, data, tcfg, progress=progress, desc='backbone')
@@ -334,7 +335,7 @@ def train_head(bank:FeatureBank, # cached features of the training split
     bs = cfg.batch_size; plan = [list(range(i * bs, (i + 1) * bs)) for i in range(cfg.iters)]   # the sampled order, one epoch of `iters` steps
     def loss(batch, out, learn):
         c, q, s = batch; return train_step(learn.net, bank, q.cpu(), s.cpu(), c.cpu(), mode, cfg)
-    tcfg = TrainConfig(epochs=1, batch_size=bs, optimizer='adamw', lr=cfg.lr, weight_decay=cfg.weight_decay, seed=seed, num_threads=cfg.num_threads,
+    tcfg = TrainConfig(epochs=1, batch_size=bs, optim=OptimConfig('adamw', lr=cfg.lr, weight_decay=cfg.weight_decay), seed=seed, num_threads=cfg.num_threads,
                        device='cpu' if cfg.torch_device.type == 'cpu' else '')
     ema = _EMALog()
     learn = fit(head, loss, Data(episodes, plan=lambda e: plan), tcfg, callbacks=[ema], forward=lambda m, b: None, progress=progress, desc=f'train {mode}')

@@ -16,13 +16,14 @@ import torch
 import torch.nn as nn
 from tqdm.auto import tqdm
 
-from .core import DataError, atomic_write, save_json, set_seed
-from .models.backbones import OPTIMIZERS, make_optimizer, param_groups, poly_factor
+from .core import DataError, atomic_write, config_fields, save_json, set_seed, update_config
+from .config import OptimConfig
+from .models.backbones import make_optimizer, param_groups, poly_factor
 
 # %% auto #0
-__all__ = ['SCHEDULES', 'derive_seed', 'SeededItems', 'shuffled_batches', 'Data', 'TrainConfig', 'lr_factor', 'train_config',
-           'train_groups', 'Callback', 'CancelFit', 'StopAfter', 'EpochMetrics', 'make_accelerator',
-           'restart_requested', 'run_key', 'fingerprint', 'key_diff', 'default_forward', 'Learner', 'fit']
+__all__ = ['derive_seed', 'SeededItems', 'shuffled_batches', 'Data', 'TrainConfig', 'lr_factor', 'train_config', 'train_groups',
+           'Callback', 'CancelFit', 'StopAfter', 'EpochMetrics', 'make_accelerator', 'restart_requested', 'run_key',
+           'fingerprint', 'key_diff', 'default_forward', 'Learner', 'fit']
 
 # %% ../nbs/09_learner.ipynb #6bc6828f
 _ORDER, _ITEM, _STEP = 0, 1, 2   # what a derived seed is for (its first key after the run's seed)
@@ -71,22 +72,12 @@ class Data:
         return self.plan(epoch) if self.plan is not None else shuffled_batches(len(self.dataset), batch_size, seed, epoch, self.drop_last)
 
 # %% ../nbs/09_learner.ipynb #0ba88f62
-SCHEDULES = ('poly', 'step', 'constant')
-
 @dataclass
 class TrainConfig:
     "How a network is trained: length, batches, optimiser, schedule, precision, checkpoints, seed and threads."
     epochs: int = field(default=1, metadata={'help': 'training epochs'})
     batch_size: int = field(default=8, metadata={'help': 'images per step over all processes'})
-    optimizer: str = field(default='adamw', metadata={'help': f"one of {', '.join(OPTIMIZERS)}"})
-    lr: float = field(default=2e-3, metadata={'help': 'base learning rate (of the layers that may come from ImageNet)'})
-    new_lr_mult: float = field(default=1., metadata={'help': 'lr multiplier of the layers trained from scratch'})
-    momentum: float = field(default=0.9, metadata={'help': 'SGD momentum'})
-    weight_decay: float = field(default=1e-4, metadata={'help': 'weight decay of the weight groups (biases get none)'})
-    schedule: str = field(default='poly', metadata={'help': f"learning-rate schedule: one of {', '.join(SCHEDULES)}"})
-    poly_power: float = field(default=0.9, metadata={'help': 'exponent of the poly schedule'})
-    step_at: float = field(default=0.6, metadata={'help': "'step' schedule: share of the steps after which the lr drops 10x"})
-    clip_grad: float = field(default=0., metadata={'help': 'clip the gradient norm to this (0: no clipping)'})
+    optim: OptimConfig = field(default_factory=OptimConfig, metadata={'help': 'optimiser, learning rates, schedule and gradient clipping'})
     amp: bool = field(default=True, metadata={'help': 'mixed precision (bf16, else fp16) on GPUs; ignored on the CPU'})
     sync_bn: bool = field(default=True, metadata={'help': 'SyncBatchNorm across GPUs when training distributed'})
     checkpoint_every: int = field(default=0, metadata={'help': 'steps between mid-epoch checkpoints (0: at the end of each epoch only)'})
@@ -96,15 +87,13 @@ class TrainConfig:
     device: str = field(default='', metadata={'help': "'' (CUDA when visible, else the CPU; the launcher's GPU under accelerate launch), 'cpu' or 'cuda'"})
 
     def __post_init__(self):
-        checks = [(self.epochs >= 1 and self.batch_size >= 1, 'epochs and batch_size must be >= 1'), (self.optimizer in OPTIMIZERS, f'optimizer must be one of {OPTIMIZERS}'),
-                  (self.lr > 0 and self.new_lr_mult > 0, 'lr and new_lr_mult must be > 0'), (self.schedule in SCHEDULES, f'schedule must be one of {SCHEDULES}'),
-                  (0 < self.step_at < 1, 'step_at must be in (0, 1)'), (self.clip_grad >= 0 and self.checkpoint_every >= 0, 'clip_grad and checkpoint_every must be >= 0'),
+        checks = [(self.epochs >= 1 and self.batch_size >= 1, 'epochs and batch_size must be >= 1'), (self.checkpoint_every >= 0, 'checkpoint_every must be >= 0'),
                   (self.num_threads >= 1 and self.num_workers >= 0 and self.seed >= 0, 'num_threads >= 1, num_workers >= 0, seed >= 0'),
                   (self.device in ('', 'cpu', 'cuda'), "device must be '', 'cpu' or 'cuda'")]
         for ok, msg in checks:
             if not ok: raise ValueError(f'TrainConfig: {msg}, got {self}')
 
-def lr_factor(cfg:TrainConfig, # schedule, poly_power, step_at
+def lr_factor(cfg:OptimConfig, # schedule, poly_power, step_at
               it:int, # optimizer steps taken so far
               total:int, # total steps of the run
              )->float: # multiplier of the initial learning rate
@@ -130,7 +119,7 @@ def train_groups(model:nn.Module, # the network
     new = list(new_layers) if isinstance(new_layers, (list, tuple)) else [new_layers]
     taken = {id(p) for m in new for p in m.parameters()}
     rest = nn.ParameterList([p for p in model.parameters() if id(p) not in taken])
-    return param_groups(rest, new, cfg.lr, cfg.weight_decay, new_lr_mult=cfg.new_lr_mult)
+    return param_groups(rest, new, cfg.optim.lr, cfg.optim.weight_decay, new_lr_mult=cfg.optim.new_lr_mult)
 
 # %% ../nbs/09_learner.ipynb #f5c9b769
 class Callback:
@@ -180,10 +169,10 @@ _CKPT_KIND = 'wsslib.learner.checkpoint'
 _NO_EFFECT = ('checkpoint_every', 'num_threads', 'num_workers', 'device')   # TrainConfig fields that do not change what is learned
 
 def run_key(key:dict|None, # the method's flat dict of what decides the result
-            cfg:TrainConfig, # the training settings (all but `_NO_EFFECT` join the key)
+            cfg:TrainConfig, # the training settings (all but `_NO_EFFECT` join the key, pieces by dotted path)
            )->dict:
     "The full identity of a run: the method's key plus the training settings that change the result, under 'train.'."
-    return {**(key or {}), **{f'train.{k}': v for k, v in dataclasses.asdict(cfg).items() if k not in _NO_EFFECT}}
+    return {**(key or {}), **{f'train.{k}': v for k, (_, v) in config_fields(cfg).items() if k not in _NO_EFFECT}}
 
 def fingerprint(key:dict, # a run key (`run_key`)
                )->str: # 16 hex digits
@@ -306,7 +295,7 @@ def _check_finite(learn, loss):
     if bad.item():
         c, where = learn.cfg, learn.checkpoint_path
         raise DataError(learn.out or Path('.'), f'the training loss became NaN/inf at step {learn.step} (epoch {learn.epoch + 1})',
-                        f"lower the learning rate (lr={c.lr}, new_lr_mult={c.new_lr_mult}){', turn off mixed precision (amp=False)' if acc.mixed_precision != 'no' else ''}, "
+                        f"lower the learning rate (optim.lr={c.optim.lr}, optim.new_lr_mult={c.optim.new_lr_mult}){', turn off mixed precision (amp=False)' if acc.mixed_precision != 'no' else ''}, "
                         f"or check the labels and initial weights" + (f'; {where} holds the last good state' if where is not None and where.exists() else ''))
 
 def _sync_buffers(learn):
@@ -325,8 +314,8 @@ def _setup(self:Learner):
     if not self.steps_per_epoch: raise ValueError(f'{self.desc}: the data gives no batch (dataset of {len(self.data.dataset)} items)')
     net = self.net
     if acc.num_processes > 1 and cfg.sync_bn and acc.device.type == 'cuda': net = nn.SyncBatchNorm.convert_sync_batchnorm(net)
-    self.net = net; self.opt = make_optimizer(train_groups(net, self.new_layers, cfg), cfg.optimizer, cfg.lr, cfg.momentum)
-    self.sched = torch.optim.lr_scheduler.LambdaLR(self.opt, lambda it: lr_factor(cfg, it, self.total_steps))
+    self.net = net; self.opt = make_optimizer(train_groups(net, self.new_layers, cfg), cfg.optim.optimizer, cfg.optim.lr, cfg.optim.momentum)
+    self.sched = torch.optim.lr_scheduler.LambdaLR(self.opt, lambda it: lr_factor(cfg.optim, it, self.total_steps))
     self.model, self.opt = acc.prepare(net, self.opt)
 
 @patch
@@ -380,7 +369,7 @@ def _one_epoch(self:Learner, k0:int, partial:dict):
         self.loss, self.terms = _split_loss(self.loss_fn(batch, self.preds, self))
         _check_finite(self, self.loss)
         self.opt.zero_grad(set_to_none=True); acc.backward(self.loss)
-        if cfg.clip_grad: acc.clip_grad_norm_(self.model.parameters(), cfg.clip_grad)
+        if cfg.optim.clip_grad: acc.clip_grad_norm_(self.model.parameters(), cfg.optim.clip_grad)
         self.opt.step(); self.sched.step()
         for key, v in self.terms.items():
             s = sums.setdefault(key, [0., 0]); s[0] += float(v.detach() if isinstance(v, torch.Tensor) else v); s[1] += 1

@@ -18,7 +18,7 @@ from scipy import ndimage
 from torch import nn
 from tqdm.auto import tqdm
 
-from .core import DataError, Timer, load_json, save_json
+from .core import DataError, Timer, load_json, save_json, update_config
 from .data.voc import IGNORE, VOC, VOC_PALETTE, load_label, save_label
 from .data.folds import N_FOLDS, novel_classes, split_samples
 from .cam import CAMConfig, cam_path, load_cam
@@ -63,8 +63,8 @@ class PipelineConfig:
         "The stage configs of a dataset: this world's defaults, a quick smoke-test variant, or the papers' VOC recipes."
         if data == 'synthetic' and quick:
             return (RETABConfig(radius=3, aff_epochs=2, bnd_epochs=3, crop=80, resize_long=(80, 112)),
-                    SegConfig(neck_layers=2, n_shared=2, epochs=2, crop=80, resize_long=(80, 112)),
-                    CAMConfig(epochs=8, crop=80, resize_long=(80, 112), scales=(1.0, 0.5), crf_scale=4.))
+                    update_config(SegConfig(), neck_layers=2, n_shared=2, epochs=2, aug=dict(crop=80, resize_long=(80, 112))),
+                    update_config(CAMConfig(), epochs=8, aug=dict(crop=80, resize_long=(80, 112)), scales=(1.0, 0.5), crf_scale=4.))
         if data == 'synthetic': return RETABConfig(), SegConfig(epochs=32), CAMConfig()        # 2 neck layers; 32 epochs = 4,000 steps
         if data != 'voc' or quick: raise ValueError(f"data must be 'synthetic' (optionally quick) or 'voc', got {data!r}{' (quick)' if quick else ''}")
         r = RETABConfig.retab_voc()

@@ -10,7 +10,7 @@ import argparse, dataclasses, importlib, os, sys, time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .core import DataError, add_dataclass_args, dataclass_from_args
+from .core import DataError, add_dataclass_args, config_fields, dataclass_from_args, nest, update_config
 from .results import Results, run_config, write_run, render_table, render_pairs
 
 # %% auto #0
@@ -111,6 +111,7 @@ class RunOptions:
 
 # %% ../nbs/19_registry.ipynb #7cd76d5f
 SHARED_FIELDS = {k.replace('-', '_') for k in SHARED_FLAGS} | {'weights_path'}
+_BY_SHARED = ('backbone.name', 'backbone.weights_path')   # piece fields that only the shared --backbone and --weights set
 
 def add_shared_flags(p:argparse.ArgumentParser, # a method's sub-parser
                      name:str, # the method (for the default run folder in the help)
@@ -132,18 +133,19 @@ def add_method_parser(sub, # the `add_subparsers()` object
     if not full: return p
     add_shared_flags(p, m.name)
     cls = load_attr(m.config)
-    add_dataclass_args(p.add_argument_group(f'{m.name} settings ({cls.__name__})'), cls, skip=tuple(f.name for f in dataclasses.fields(cls) if f.name in SHARED_FIELDS))
+    skip = tuple(k for k in config_fields(cls) if k in SHARED_FIELDS or k in _BY_SHARED)   # set by --seed, --device, --backbone, --weights ...
+    add_dataclass_args(p, cls, skip=skip, title=f'{m.name} settings ({cls.__name__})')
     p.set_defaults(method=m.name)
     return p
 
 # %% ../nbs/19_registry.ipynb #80becf1b
-def _default(f): return f.default if f.default is not dataclasses.MISSING else f.default_factory()
-
 def routes_of(m:Method, # the method
              )->dict: # shared flag -> config fields, or 'run'
-    "Where each shared flag goes: a config field of the same name (`weights` -> `weights_path`), unless `m.routes` says otherwise (None refuses it)."
-    names = {f.name for f in dataclasses.fields(load_attr(m.config))}
+    "Where each shared flag goes: a config field of the same name (`--backbone` -> `backbone.name` and `--weights` -> `backbone.weights_path` of a BackboneConfig piece), unless `m.routes` says otherwise (None refuses it)."
+    names = config_fields(load_attr(m.config))
     auto = {k: (k,) for k in ('epochs', 'batch_size', 'backbone', 'device') if k in names}
+    if 'backbone.name' in names: auto['backbone'] = ('backbone.name',)           # a composed BackboneConfig piece
+    if 'backbone.weights_path' in names: auto['weights'] = ('backbone.weights_path',)
     if 'weights_path' in names: auto['weights'] = ('weights_path',)
     return {k: v for k, v in {**auto, **m.routes}.items() if v is not None}
 
@@ -158,21 +160,21 @@ def method_config(m:Method, # the method
                   args:argparse.Namespace, # parsed arguments of its sub-command
                  ):
     "The resolved config of a run: preset, then --quick, then config flags, then the routed shared flags and the seed."
-    cls = load_attr(m.config); fields = {f.name: f for f in dataclasses.fields(cls)}; p = _preset(m, args)
+    cls = load_attr(m.config); fields = config_fields(cls); p = _preset(m, args)
     base = load_attr(m.presets[p])() if p else cls()
-    if args.quick: base = dataclasses.replace(base, **m.quick)
+    if args.quick: base = update_config(base, **m.quick)
     own = argparse.Namespace(**{k: v for k, v in vars(args).items() if k not in SHARED_FIELDS})   # --preset, --seed, --device ... are not field flags
     cfg = dataclass_from_args(cls, own, base=base)
     routes = routes_of(m)
     shared = dict(epochs=args.epochs, batch_size=args.batch_size, backbone=args.backbone, device=args.device or None,
                   weights=None if args.weights is None else str(args.weights))
-    user = lambda k: k not in SHARED_FIELDS and k in vars(args) and vars(args)[k] != _default(fields[k])   # the field's own flag was set
+    user = lambda k: k not in SHARED_FIELDS and k in vars(args) and vars(args)[k] != fields[k][1]   # the field's own flag was set
     for flag, val in shared.items():
         route = routes.get(flag)
         if val is None or route in (None, 'run'): continue
         kw = {k: val for k in route if not user(k)}
-        if flag == 'weights' and 'pretrained' in fields: kw['pretrained'] = True
-        cfg = dataclasses.replace(cfg, **kw)
+        if flag == 'weights': kw.update({f"{k.rpartition('.')[0]}.pretrained".lstrip('.'): True for k in route if f"{k.rpartition('.')[0]}.pretrained".lstrip('.') in fields})
+        cfg = update_config(cfg, **nest(kw))
     return dataclasses.replace(cfg, seed=args.seed) if 'seed' in fields else cfg
 
 # %% ../nbs/19_registry.ipynb #8e302d99
@@ -259,7 +261,7 @@ def run_method(name:str, # a registered method
     return res
 
 # %% ../nbs/19_registry.ipynb #1e9d189e
-QUICK_CAM = dict(epochs=2, crop=64, resize_long=(64, 80), scales=(1.0,), val_split='', crf_scale=4.)   # seconds on a tiny world
+QUICK_CAM = dict(epochs=2, aug=dict(crop=64, resize_long=(64, 80)), scales=(1.0,), val_split='', crf_scale=4.)   # seconds on a tiny world
 
 def run_cam_method(root, out, cfg, opts:RunOptions)->dict:
     "`wsslib cam`: train, infer and evaluate CAMs; rows CAM, CRF la / ha / la+ha (train-only: the classifier's mAP)."
@@ -277,8 +279,8 @@ def run_cam_method(root, out, cfg, opts:RunOptions)->dict:
     return R.to_dict()
 
 # %% ../nbs/19_registry.ipynb #1116a159
-QUICK_RRM = dict(epochs=1, batch_size=4, c_local=16, c1=8, crop=64, resize_long=(56, 72), cam_scales=(1.0,))
-QUICK_SEG = dict(epochs=1, batch_size=4, head_channels=16, crop=64, resize_long=(56, 72))
+QUICK_RRM = dict(epochs=1, batch_size=4, c_local=16, c1=8, aug=dict(crop=64, resize_long=(56, 72)), cam_scales=(1.0,))
+QUICK_SEG = dict(epochs=1, batch_size=4, head_channels=16, aug=dict(crop=64, resize_long=(56, 72)))
 
 def _cache(opts, key='cache'):
     "A user's cache folder, one per repeat (its networks depend on the repeat's seed)."
@@ -286,16 +288,16 @@ def _cache(opts, key='cache'):
     return None if c is None else (Path(c)/f'repeat{opts.repeat}' if opts.repeat else Path(c))
 
 def _backbone_kw(opts):
-    kw = {} if opts.backbone is None else dict(backbone=opts.backbone)
-    return kw if opts.weights is None else dict(kw, weights_path=str(opts.weights), pretrained=True)
+    kw = {} if opts.backbone is None else dict(name=opts.backbone)
+    return dict(backbone=kw if opts.weights is None else dict(kw, weights_path=str(opts.weights), pretrained=True))
 
 def run_rrm_method(root, out, cfg, opts:RunOptions)->dict:
     "`wsslib rrm`: CAM -> reliable regions -> one-step RRM (-> two-step segmenter); rows as the thesis's tables."
     from wsslib.cam import CAMConfig
     from wsslib.rrm import run_rrm, TWO_STEP
     from wsslib.segment import SegConfig
-    cam_cfg = CAMConfig(crf=False, **(dict(QUICK_CAM, epochs=1, width=8) if opts.quick else {}), **_backbone_kw(opts))
-    seg_cfg = dataclasses.replace(TWO_STEP, **QUICK_SEG) if opts.quick else None
+    cam_cfg = update_config(update_config(CAMConfig(crf=False), **(dict(QUICK_CAM, epochs=1, backbone=dict(width=8)) if opts.quick else {})), **_backbone_kw(opts))
+    seg_cfg = update_config(TWO_STEP, **QUICK_SEG) if opts.quick else None
     two = opts.extras.get('two_step', True)
     r = run_rrm(root, out, cfg, seed=opts.seed, cam_cfg=cam_cfg, seg_cfg=seg_cfg, n_quality=8 if opts.quick else 200, two_step=two, progress=opts.progress)
     R = Results('rrm', details='details.json', cam_threshold=r['cam_threshold'], val_tags_exact=r['val_tags_exact'],
@@ -316,7 +318,7 @@ def run_retab_method(root, out, cfg, opts:RunOptions)->dict:
     "`wsslib retab`: the pseudo labels of CAM, CAM+RW, CAM+RW(affgt+seggt) and CAM+RETAB of one fold, scored on train."
     from wsslib.cam import CAMConfig
     from wsslib.retab import run_retab, METHODS as ROWS
-    cam_cfg = CAMConfig.psa_voc(train_split=cfg.train_split, infer_split=cfg.train_split) if opts.preset == 'voc' else (CAMConfig(**QUICK_CAM) if opts.quick else None)
+    cam_cfg = CAMConfig.psa_voc(train_split=cfg.train_split, infer_split=cfg.train_split) if opts.preset == 'voc' else (update_config(CAMConfig(), **QUICK_CAM) if opts.quick else None)
     f = opts.fold
     r = run_retab(root, out, f, opts.seed, cfg, cam_dir=opts.extras.get('cam_dir'), cache_dir=_cache(opts), cam_cfg=cam_cfg, progress=opts.progress)
     R = Results('retab', details='details.json', protocol=f'{cfg.train_split} pseudo-label mIoU (all / base / novel classes of the fold); walks: background threshold searched (search bg)')
@@ -333,7 +335,7 @@ def run_dualbranch_method(root, out, cfg, opts:RunOptions)->dict:
     from wsslib.cam import CAMConfig
     from wsslib.dualbranch import run_dualbranch, VARIANTS
     x = opts.extras; cam_cfg = None
-    if x.get('cam_dir') is None: cam_cfg = CAMConfig.psa_voc(crf=False) if opts.data == 'voc' else (CAMConfig(crf=False, **QUICK_CAM) if opts.quick else None)
+    if x.get('cam_dir') is None: cam_cfg = CAMConfig.psa_voc(crf=False) if opts.data == 'voc' else (update_config(CAMConfig(crf=False), **QUICK_CAM) if opts.quick else None)
     r = run_dualbranch(root, out, opts.seed, cfg, n_strong=x.get('n_strong', 100), strong_split=x.get('strong_split'), train_split=x.get('train_split', 'train'),
                        sbd_root=opts.sbd_root, cam_dir=x.get('cam_dir'), cam_cfg=cam_cfg, init_from_cam=x.get('init_from_cam', True),
                        repeats=opts.repeats, workers=x.get('workers', 0), progress=opts.progress)

@@ -15,7 +15,8 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
-from .core import DataError, Timer, file_lock, load_json, names_hash, save_json, set_seed
+from .core import DataError, Timer, file_lock, load_json, names_hash, save_json, set_seed, update_config
+from .config import TransformConfig
 from .data.voc import IGNORE, N_CLASSES, VOC, load_label, save_label
 from .data.folds import N_FOLDS, novel_classes, split_samples
 from .metrics import confusion_matrix, iou_from_confusion, summarize_iou
@@ -62,17 +63,15 @@ class RETABConfig:
     def affinity_config(self)->AffinityConfig:
         "The AffinityConfig of all three AffinityNets (PSA's, affgt's, RETAB's) and of the walks."
         kw = dict(radius=self.radius, beta=self.beta, logt=self.logt, alpha=self.alpha, walk=self.walk, label_pool=self.label_pool, epochs=self.aff_epochs,
-                  crop=self.crop, resize_long=self.resize_long, train_split=self.train_split, infer_split=self.train_split, seed=self.seed,
-                  num_threads=self.num_threads, device=self.device)
-        return AffinityConfig.psa_voc(lr=0.01, **kw) if self.preset == 'voc' else AffinityConfig(**kw)
+                  aug=dict(crop=self.crop, resize_long=self.resize_long or TransformConfig.scaled(self.crop).resize_long), train_split=self.train_split,
+                  infer_split=self.train_split, seed=self.seed, num_threads=self.num_threads, device=self.device)
+        return AffinityConfig.psa_voc(optim=dict(lr=0.01), **kw) if self.preset == 'voc' else update_config(AffinityConfig(), **kw)
 
     def boundary_config(self, fold:int)->BoundaryConfig:
         "The BoundaryConfig of a fold (trained on its base samples)."
-        kw = dict(tau=self.tau, epochs=self.bnd_epochs, crop=self.crop, fold=fold, train_split=self.train_split, infer_split=self.train_split,
+        kw = dict(tau=self.tau, epochs=self.bnd_epochs, aug=dict(crop=self.crop), fold=fold, train_split=self.train_split, infer_split=self.train_split,
                   seed=self.seed, num_threads=self.num_threads, device=self.device)
-        if self.preset == 'voc': kw.update(backbone='resnet38', pretrained=True, frozen_bn=True, tap_channels=(64, 128, 256), optimizer='sgd', lr=1e-3,
-                                           momentum=0., weight_decay=5e-4, new_lr_mult=10., jitter=(0.3, 0.3, 0.3, 0.1))
-        return BoundaryConfig(**kw)
+        return BoundaryConfig.retab_voc(**kw) if self.preset == 'voc' else update_config(BoundaryConfig(), **kw)
 
     @classmethod
     def retab_voc(cls, **kw)->'RETABConfig':

@@ -16,12 +16,13 @@ import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
-from .core import DataError, Timer, atomic_write, names_hash, read_checkpoint, set_seed, save_json, load_json
+from .core import DataError, Timer, atomic_write, config_fields, config_from_dict, names_hash, read_checkpoint, set_seed, save_json, load_json, update_config
+from .config import OptimConfig, TransformConfig
 from .crf import crf_inference, crf_preset
 from .data.voc import VOC, SegDataset, IGNORE, N_CLASSES, save_label, load_label
-from .data.transforms import IMAGENET_MEAN, IMAGENET_STD, TransformConfig, train_transforms, eval_transforms, denormalize, normalize_image
+from .data.transforms import IMAGENET_MEAN, IMAGENET_STD, train_transforms, eval_transforms, denormalize, normalize_image
 from .metrics import confusion_matrix, iou_from_confusion, summarize_iou
-from .models.backbones import OPTIMIZERS, get_backbone, freeze_bn
+from .models.backbones import get_backbone, freeze_bn
 from .learner import Callback, fit, train_config
 from .segment import SegConfig, load_segnet, train_segmentation
 from .cam import CAMConfig, CAMNet, eval_cams, infer_cams, load_classifier, normalize_cams, image_tags, label_quality, load_cam, cam_path, predict_tags, run_cam
@@ -59,21 +60,15 @@ class RRMConfig:
     epochs: int = field(default=4, metadata={'help': 'epochs of joint training'})
     warmup: float = field(default=0., metadata={'help': 'share of the steps trained with the classification loss only (C, from ImageNet init: 0.5; 0 when starting from a trained classifier)'})
     batch_size: int = field(default=8, metadata={'help': 'images per batch (T: 8)'})
-    optimizer: str = field(default='adamw', metadata={'help': "'sgd' (T: momentum 0.9) or 'adamw' (from scratch on the synthetic world)"})
-    lr: float = field(default=1e-3, metadata={'help': 'base learning rate of the backbone and classifier, poly decay (T, SGD: 1e-3)'})
-    new_lr_mult: float = field(default=1., metadata={'help': 'learning-rate multiplier of the segmentation branch (C, SGD: 10; with AdamW 10 wrecked training here, see the end)'})
-    weight_decay: float = field(default=5e-4, metadata={'help': 'weight decay (T: 5e-4; C: 1e-5)'})
-    clip_grad: float = field(default=10., metadata={'help': 'clip the global gradient norm at this (0 = off; not in the thesis: the CE over a batch\'s few foreground pixels spikes)'})
-    crop: int = field(default=112, metadata={'help': 'random crop side in pixels (T: 321)'})
-    resize_long: tuple = field(default=(90, 166), metadata={'help': 'random long side before cropping, pixels (T: rescale by 0.7..1.3 -> 90..166 for 128 px images)'})
+    optim: OptimConfig = field(default_factory=lambda: OptimConfig(lr=1e-3, weight_decay=5e-4, clip_grad=10.), metadata={'help': "optimisation of the joint training, poly decay (T: SGD, momentum 0.9, lr 1e-3, weight decay 5e-4; C: weight decay 1e-5, segmentation branch lr x10, which wrecked AdamW training here, see the end; clip_grad 10 is not in the thesis: the CE over a batch's few foreground pixels spikes)"})
+    aug: TransformConfig = field(default_factory=lambda: TransformConfig(crop=112, resize_long=(90, 166), brightness=0., contrast=0., saturation=0., hue=0.), metadata={'help': "training augmentation: random long side, flip, crop, no colour jitter (T: 321 px crops, rescale by 0.7..1.3, i.e. a long side of 90..166 for 128 px images)"})
     test_crf: str = field(default='rrm_test', metadata={'help': "CRF preset at test time ('' for none; C: 'rrm_test'; T: DSRG's = 'psa')"})
     seed: int = field(default=0, metadata={'help': 'random seed'})
     num_threads: int = field(default=1, metadata={'help': 'torch CPU threads (1 was fastest on a shared 2-core machine)'})
 
     def __post_init__(self):
-        self.cam_scales, self.resize_long = tuple(self.cam_scales), tuple(self.resize_long)
+        self.cam_scales = tuple(self.cam_scales)
         if self.mode not in ('thesis', 'code'): raise ValueError(f"RRMConfig.mode must be 'thesis' or 'code', got {self.mode!r}")
-        if self.optimizer not in OPTIMIZERS: raise ValueError(f'RRMConfig.optimizer must be one of {OPTIMIZERS}, got {self.optimizer!r}')
         if not 0 < self.ratio <= 1: raise ValueError(f'RRMConfig.ratio must be in (0, 1], got {self.ratio}')
         if not 0 <= self.warmup < 1: raise ValueError(f'RRMConfig.warmup must be in [0, 1), got {self.warmup}')
         if not 0 < self.energy_scale <= 1: raise ValueError(f'RRMConfig.energy_scale must be in (0, 1], got {self.energy_scale}')
@@ -357,7 +352,7 @@ def denormalize_float(x:torch.Tensor, # (B, 3, H, W) normalised images
 _CKPT, _LOG = 'rrm.pth', 'rrm_train_log.json'
 
 def _train_tfm(cfg):
-    tfm = train_transforms(TransformConfig(crop_size=cfg.crop, resize_long=cfg.resize_long, brightness=0., contrast=0., saturation=0., hue=0.))
+    tfm = train_transforms(cfg.aug)
     return lambda img, lab: tfm(img, np.where(lab == IGNORE, 254, lab).astype(np.uint8))
 
 def _read(path, kind, what): return read_checkpoint(path, kind, what, 'wsslib.rrm.train_rrm')
@@ -367,7 +362,7 @@ def load_rrm(path, # a checkpoint written by `train_rrm`
     "Rebuild a trained RRMNet, with a clear `DataError` for a missing, corrupt or foreign file."
     state = _read(path, 'wsslib.rrm', 'RRM')
     try:
-        net = RRMNet(RRMConfig(**state['cfg']), CAMConfig(**{**state['cam_cfg'], 'pretrained': False, 'weights_path': ''}))
+        net = RRMNet(config_from_dict(RRMConfig, state['cfg']), update_config(config_from_dict(CAMConfig, state['cam_cfg']), backbone=dict(pretrained=False, weights_path='')))
         if state['frozen_bn']: freeze_bn(net.cls.backbone)
         net.load_state_dict(state['model'])
     except (TypeError, ValueError, RuntimeError, KeyError) as e: raise DataError(path, f'checkpoint does not describe a valid RRMNet ({str(e).splitlines()[0]})', 'delete it and train again') from e
@@ -413,7 +408,7 @@ def train_rrm(root, # a VOC-layout dataset folder
     set_seed(cfg.seed)
     model = RRMNet.from_classifier(init, cfg) if init is not None else RRMNet(cfg, cam_cfg)
     init_id = [str(Path(init).resolve()), Path(init).stat().st_mtime_ns] if init is not None else None
-    key = {**{k: v for k, v in dataclasses.asdict(cfg).items() if k != 'num_threads'}, 'backbone': dataclasses.asdict(model.cam_cfg),
+    key = {**{k: v for k, (_, v) in config_fields(cfg).items() if k != 'num_threads'}, 'backbone': dataclasses.asdict(model.cam_cfg),
            'training images': names_hash(names), 'initial weights': init_id}
     fit(model, RRMLoss(cfg), ds, train_config(cfg), out, callbacks, new_layers=[model.seg], key=key,
         meta=dict(kind='wsslib.rrm', cfg=dataclasses.asdict(cfg), cam_cfg=dataclasses.asdict(model.cam_cfg),
@@ -504,7 +499,7 @@ def run_rrm(root, # a VOC-layout dataset folder (e.g. a synthetic world)
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     cfg = dataclasses.replace(cfg or RRMConfig(), seed=seed)
     cam_cfg = dataclasses.replace(cam_cfg or CAMConfig(crf=False), seed=seed)
-    seg_cfg = dataclasses.replace(seg_cfg or TWO_STEP, seed=seed, backbone=cam_cfg.backbone, width=cam_cfg.width)
+    seg_cfg = update_config(seg_cfg or TWO_STEP, seed=seed, backbone=dict(name=cam_cfg.backbone.name, width=cam_cfg.backbone.width))
     voc, secs = VOC(root), {}; train, val = voc.names('train'), voc.names('val')
     with Timer('cam', secs): cam = run_cam(root, out/'cam', cam_cfg, progress=progress)
     cam_ckpt = out/'cam'/'cam_classifier.pth'

@@ -18,12 +18,13 @@ import torch.nn.functional as F
 from PIL import Image
 from tqdm.auto import tqdm
 
-from .core import DataError, Timer, file_lock, read_checkpoint, set_seed, save_json, load_json, names_hash
+from .core import DataError, Timer, config_fields, config_from_dict, file_lock, read_checkpoint, set_seed, save_json, load_json, names_hash, update_config
+from .config import BackboneConfig, OptimConfig, TransformConfig
 from .data.voc import VOC, IGNORE, N_CLASSES, load_label, load_sbd_mat, save_label
-from .data.transforms import TransformConfig, train_transforms, normalize_image
+from .data.transforms import train_transforms, normalize_image
 from .learner import Data, EpochMetrics, TrainConfig, derive_seed, fingerprint, fit, restart_requested, run_key, train_config
 from .metrics import SegMetric
-from .models.backbones import BACKBONES, OPTIMIZERS, BackboneConfig, get_backbone
+from .models.backbones import get_backbone
 
 # %% auto #0
 __all__ = ['HEADS', 'MODES', 'SegConfig', 'HeadPart', 'SegNet', 'DualBranchNet', 'masked_ce', 'dual_loss', 'oversample_copies',
@@ -39,11 +40,7 @@ MODES = ('single', 'dual', 'oversample')
 class SegConfig:
     "DeepLab-style network (backbone, head, dual-branch neck) and its training (defaults: the 128 px synthetic world on a CPU)."
     head: str = field(default='largefov', metadata={'help': "'largefov' (DeepLab-v1: one stream, 3x3 conv with `dilation`) or 'aspp' (DeepLab-v2: one stream per rate in `rates`, logits summed)"})
-    backbone: str = field(default='small', metadata={'help': f"backbone: one of {', '.join(BACKBONES)} (papers: resnet101, resnet38)"})
-    width: int = field(default=16, metadata={'help': 'channels of the first level of the small backbone (16 = the wsslib.cam classifier, so it can initialise us)'})
-    pretrained: bool = field(default=False, metadata={'help': 'start the backbone from ImageNet weights (resnet38/50/101)'})
-    weights_path: str = field(default='', metadata={'help': 'local ImageNet weights file for the backbone'})
-    frozen_bn: bool = field(default=False, metadata={'help': 'freeze every BatchNorm (DeepLab practice with pretrained backbones)'})
+    backbone: BackboneConfig = field(default_factory=lambda: BackboneConfig(width=16), metadata={'help': "the backbone, output stride 8 (papers: ResNet-101 or ResNet-38 from ImageNet, frozen BN; here the small net, width 16 = the wsslib.cam classifier, so it can initialise us)"})
     sync_bn: bool = field(default=True, metadata={'help': 'SyncBatchNorm across GPUs when training distributed (trainable BN only)'})
     head_channels: int = field(default=256, metadata={'help': 'channels of the neck layers (DeepLab: 1024; RETAB seg code: 512)'})
     dilation: int = field(default=4, metadata={'help': 'LargeFOV: dilation of the first 3x3 conv (DeepLab: 12 at 321 px; 4 for 112 px crops)'})
@@ -57,17 +54,8 @@ class SegConfig:
     batch_size: int = field(default=8, metadata={'help': 'images per step over all processes; dual: half strong, half weak (DeepLab: 10; dual-branch: 16)'})
     weak_half: str = field(default='union', metadata={'help': "dual: what the weak half of a batch is drawn from: 'union' (strong + weak, spec D2 default) or 'weak'"})
     oversample: int = field(default=0, metadata={'help': "'oversample' mode: copies of each strong image (0 = balance: round(|weak| / |strong|); paper Table 2: 2, 3, 6)"})
-    optimizer: str = field(default='adamw', metadata={'help': "'sgd' (DeepLab, momentum) or 'adamw' (from scratch here; the dual-branch paper used Adam)"})
-    lr: float = field(default=2e-3, metadata={'help': 'base (backbone) learning rate (DeepLab SGD: 1e-3; dual-branch Adam: 5e-6)'})
-    new_lr_mult: float = field(default=1., metadata={'help': 'lr multiplier of the head / branches (DeepLab: 10; dual-branch: 20, i.e. 1e-4; 1 with AdamW from scratch)'})
-    momentum: float = field(default=0.9, metadata={'help': 'SGD momentum (DeepLab: 0.9)'})
-    weight_decay: float = field(default=1e-4, metadata={'help': 'weight decay of the weight groups (DeepLab: 5e-4; dual-branch: 1e-4)'})
-    schedule: str = field(default='poly', metadata={'help': "'poly' ((1 - it/max)^power, DeepLab) or 'step' (lr / 10 after `step_at` of training, dual-branch paper)"})
-    poly_power: float = field(default=0.9, metadata={'help': 'exponent of the poly schedule'})
-    step_at: float = field(default=0.6, metadata={'help': "'step' schedule: share of the steps after which the lr drops 10x (dual-branch: 12 of 20 epochs)"})
-    crop: int = field(default=112, metadata={'help': 'random crop side (DeepLab: 321; RETAB: 448; dual-branch: 328)'})
-    resize_long: tuple = field(default=(64, 192), metadata={'help': 'random long side before cropping, pixels (DeepLab: scale 0.5-1.5)'})
-    jitter: float = field(default=0., metadata={'help': 'colour jitter of brightness, contrast and saturation (0 on the synthetic world, whose classes differ by colour)'})
+    optim: OptimConfig = field(default_factory=lambda: OptimConfig(lr=2e-3), metadata={'help': "optimisation (DeepLab: SGD lr 1e-3 poly, momentum 0.9, weight decay 5e-4, head lr x10; dual-branch paper: Adam 5e-6, branches x20, lr / 10 after 12 of 20 epochs ('step', step_at 0.6); here AdamW 2e-3 from scratch)"})
+    aug: TransformConfig = field(default_factory=lambda: TransformConfig(crop=112, resize_long=(64, 192), brightness=0., contrast=0., saturation=0., hue=0.), metadata={'help': "training augmentation (DeepLab: 321 px crops, scale 0.5-1.5; RETAB: 448; dual-branch: 328; no colour jitter on the synthetic world, whose classes differ by colour)"})
     amp: bool = field(default=True, metadata={'help': 'mixed precision (bf16, else fp16) on GPUs; ignored on the CPU'})
     checkpoint_every: int = field(default=50, metadata={'help': 'steps between mid-epoch checkpoints (0: at the end of each epoch only)'})
     val_every: int = field(default=0, metadata={'help': 'epochs between val evaluations when val images are given (0: the last epoch only, which is always scored)'})
@@ -76,40 +64,37 @@ class SegConfig:
     num_workers: int = field(default=0, metadata={'help': 'DataLoader worker processes (0 = in the main process)'})
 
     def __post_init__(self):
-        self.rates, self.resize_long = tuple(int(r) for r in self.rates), tuple(int(v) for v in self.resize_long)
-        checks = [(self.head in HEADS, f'head must be one of {HEADS}'), (self.backbone in BACKBONES, f'backbone must be one of {BACKBONES}'),
-                  (self.optimizer in OPTIMIZERS, f'optimizer must be one of {OPTIMIZERS}'), (self.schedule in ('poly', 'step'), "schedule must be 'poly' or 'step'"),
+        self.rates = tuple(int(r) for r in self.rates)
+        checks = [(self.head in HEADS, f'head must be one of {HEADS}'), (self.backbone.output_stride == 8, 'backbone.output_stride must be 8'),
                   (self.weak_half in ('union', 'weak'), "weak_half must be 'union' or 'weak'"), (self.neck_layers >= 0, 'neck_layers must be >= 0'),
                   (0 <= self.n_shared <= self.neck_layers, f'n_shared must be in 0..neck_layers ({self.neck_layers})'),
                   (self.classifier_kernel in (1, 3), 'classifier_kernel must be 1 or 3'), (len(self.rates) >= 1 and min(self.rates) >= 1, 'rates must be >= 1'),
                   (self.epochs >= 1 and self.batch_size >= 1 and self.epoch_size >= 0, 'epochs and batch_size must be >= 1, epoch_size >= 0'),
-                  (self.lr > 0 and self.new_lr_mult > 0, 'lr and new_lr_mult must be > 0'), (0 <= self.dropout < 1, 'dropout must be in [0, 1)'),
-                  (len(self.resize_long) == 2 and 0 < self.resize_long[0] <= self.resize_long[1], 'resize_long must be (low, high)'),
-                  (self.crop >= 8 and self.oversample >= 0 and self.num_threads >= 1 and self.checkpoint_every >= 0 and self.val_every >= 0, 'crop >= 8, oversample >= 0, num_threads >= 1, checkpoint_every >= 0, val_every >= 0'),
-                  (0 < self.step_at < 1, 'step_at must be in (0, 1)')]
+                  (0 <= self.dropout < 1, 'dropout must be in [0, 1)'),
+                  (self.aug.crop >= 8 and self.oversample >= 0 and self.num_threads >= 1 and self.checkpoint_every >= 0 and self.val_every >= 0, 'aug.crop >= 8, oversample >= 0, num_threads >= 1, checkpoint_every >= 0, val_every >= 0')]
         for ok, msg in checks:
             if not ok: raise ValueError(f'SegConfig: {msg}, got {self}')
 
     @classmethod
     def deeplab_voc(cls, head:str='aspp', **kw)->'SegConfig':
         "DeepLab-v2 (ASPP) or -v1 (LargeFOV) on an ImageNet ResNet-101 for VOC train_aug: SGD lr 1e-3 (head x10), 321 px crops, poly."
-        return cls(**{**dict(head=head, backbone='resnet101', pretrained=True, frozen_bn=True, head_channels=1024, dilation=12, rates=(6, 12, 18, 24),
-                             neck_layers=2, n_shared=2, dropout=0.5, epochs=20, batch_size=10, optimizer='sgd', lr=1e-3, new_lr_mult=10., momentum=0.9,
-                             weight_decay=5e-4, crop=321, resize_long=(250, 750), checkpoint_every=500), **kw})
+        return update_config(cls(head=head, backbone=BackboneConfig('resnet101', pretrained=True, frozen_bn=True), head_channels=1024, dilation=12, rates=(6, 12, 18, 24),
+                                 neck_layers=2, n_shared=2, dropout=0.5, epochs=20, batch_size=10, optim=OptimConfig('sgd', lr=1e-3, new_lr_mult=10., momentum=0.9, weight_decay=5e-4),
+                                 aug=TransformConfig(crop=321, resize_long=(250, 750), brightness=0., contrast=0., saturation=0., hue=0.), checkpoint_every=500), **kw)
 
     @classmethod
     def retab_voc(cls, **kw)->'SegConfig':
         "The DeepLab-ResNet-38 of RETAB's final step (spec §1.6): 3x3 conv 4096->512 dil 12, 3x3 classifier dil 12, 448 px, 30 epochs."
-        return cls(**{**dict(head='largefov', backbone='resnet38', pretrained=True, frozen_bn=True, head_channels=512, dilation=12, neck_layers=1,
-                             n_shared=1, classifier_kernel=3, dropout=0., epochs=30, batch_size=4, optimizer='sgd', lr=1e-3, new_lr_mult=10., momentum=0.9,
-                             weight_decay=5e-4, crop=448, resize_long=(448, 768), checkpoint_every=500), **kw})
+        return update_config(cls(head='largefov', backbone=BackboneConfig('resnet38', pretrained=True, frozen_bn=True), head_channels=512, dilation=12, neck_layers=1,
+                                 n_shared=1, classifier_kernel=3, dropout=0., epochs=30, batch_size=4, optim=OptimConfig('sgd', lr=1e-3, new_lr_mult=10., momentum=0.9, weight_decay=5e-4),
+                                 aug=TransformConfig(crop=448, resize_long=(448, 768), brightness=0., contrast=0., saturation=0., hue=0.), checkpoint_every=500), **kw)
 
     @classmethod
     def dualbranch_voc(cls, **kw)->'SegConfig':
         "The dual-branch paper's ResNet-101 recipe (§4.5): Adam(W) 5e-6 backbone / 1e-4 branches, lr / 10 after 12 of 20 epochs, batch 16, 328 px."
-        return cls(**{**dict(head='aspp', backbone='resnet101', pretrained=True, frozen_bn=True, head_channels=1024, dilation=12, rates=(6, 12, 18, 24),
-                             neck_layers=3, n_shared=3, dropout=0.5, epochs=20, batch_size=16, optimizer='adamw', lr=5e-6, new_lr_mult=20., weight_decay=1e-4,
-                             schedule='step', step_at=0.6, crop=328, resize_long=(250, 750), checkpoint_every=500), **kw})
+        return update_config(cls(head='aspp', backbone=BackboneConfig('resnet101', pretrained=True, frozen_bn=True), head_channels=1024, dilation=12, rates=(6, 12, 18, 24),
+                                 neck_layers=3, n_shared=3, dropout=0.5, epochs=20, batch_size=16, optim=OptimConfig('adamw', lr=5e-6, new_lr_mult=20., weight_decay=1e-4, schedule='step', step_at=0.6),
+                                 aug=TransformConfig(crop=328, resize_long=(250, 750), brightness=0., contrast=0., saturation=0., hue=0.), checkpoint_every=500), **kw)
 
 # %% ../nbs/15_segment.ipynb #34aa4901
 def _conv(cin, cout, k, d): return nn.Conv2d(cin, cout, k, padding=d * (k // 2), dilation=d)
@@ -139,8 +124,7 @@ class HeadPart(nn.Module):
 
 # %% ../nbs/15_segment.ipynb #b2ce0c2d
 def _backbone(cfg):
-    return get_backbone(BackboneConfig(name=cfg.backbone, output_stride=8, pretrained=cfg.pretrained, weights_path=cfg.weights_path,
-                                       frozen_bn=cfg.frozen_bn, width=cfg.width))
+    return get_backbone(cfg.backbone)
 
 class SegNet(nn.Module):
     "DeepLab: backbone + LargeFOV or ASPP head; (B, 3, H, W) -> (B, n_classes, H/8, W/8) logits."
@@ -280,13 +264,12 @@ def check_training_data(root, # the dataset folder (images in JPEGImages/)
 class PlannedSet(torch.utils.data.Dataset):
     "Training items by key: (image, label) transformed jointly, and a flag: the key's own (dual plans: 'in the strong half'), else index < n_strong."
     def __init__(self, items:list, # (name, image path, label path) triples, strong ones first
-                 cfg:SegConfig, # crop, resize_long, jitter
+                 cfg:SegConfig, # its `aug` piece
                  n_classes:int=N_CLASSES, # for the label check
                  n_strong:int|None=None, # how many items are strong (default: all)
                 ):
-        j = cfg.jitter
         self.items, self.n_classes, self.n_strong = items, n_classes, len(items) if n_strong is None else n_strong
-        self.tfm = train_transforms(TransformConfig(crop_size=cfg.crop, resize_long=cfg.resize_long, brightness=j, contrast=j, saturation=j, hue=0.))
+        self.tfm = train_transforms(cfg.aug)
     def __len__(self): return len(self.items)
     def __getitem__(self, key): # an item index, or (index, flag)
         i, flag = key if isinstance(key, tuple) else (key, key < self.n_strong)
@@ -298,7 +281,7 @@ class PlannedSet(torch.utils.data.Dataset):
 # %% ../nbs/15_segment.ipynb #80489a72
 def seg_train_config(cfg:SegConfig, # the network and training settings
                     )->TrainConfig: # the learner's settings
-    "The learner's TrainConfig of a segmentation run (every training field of SegConfig has its TrainConfig name)."
+    "The learner's TrainConfig of a segmentation run (every training field of SegConfig, the `optim` piece included, has its TrainConfig name)."
     return train_config(cfg)
 
 # %% ../nbs/15_segment.ipynb #5d93cbf5
@@ -310,7 +293,7 @@ def seg_run_key(cfg:SegConfig, mode:str, items:list, n_strong:int, hashes:list, 
     init_id = None
     if init is not None: p = Path(init); init_id = [str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns] if p.exists() else str(p)
     data = hashlib.sha1(json.dumps([[n, h] for (n, _, _), h in zip(items, hashes)]).encode()).hexdigest()[:16]
-    return {**{k: v for k, v in dataclasses.asdict(cfg).items() if k not in _NO_EFFECT}, 'mode': mode, 'n_classes': n_classes, 'n_strong': n_strong,
+    return {**{k: v for k, (_, v) in config_fields(cfg).items() if k not in _NO_EFFECT}, 'mode': mode, 'n_classes': n_classes, 'n_strong': n_strong,
             'training images and labels': data, 'val images': names_hash(list(val_names)) if val_names is not None else None, 'fold': fold, 'initial weights': init_id}
 
 # %% ../nbs/15_segment.ipynb #d1b9b4aa
@@ -321,7 +304,7 @@ def _arch(mode): return 'dual' if mode == 'dual' else 'single'
 def _build(state, path):
     "A SegNet or DualBranchNet from a saved state dict (config, arch, n_classes, weights)."
     try:
-        cfg = SegConfig(**{**state['cfg'], 'pretrained': False, 'weights_path': ''})
+        cfg = update_config(config_from_dict(SegConfig, state['cfg']), backbone=dict(pretrained=False, weights_path=''))
         net = (DualBranchNet if state.get('arch') == 'dual' else SegNet)(cfg, state.get('n_classes', N_CLASSES))
         net.load_state_dict(state['model'])
     except (TypeError, ValueError, RuntimeError, KeyError) as e:

@@ -18,41 +18,10 @@ from torchvision.transforms.v2 import functional as TF
 from .voc import IGNORE
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'TransformConfig', 'RandomResizeLong', 'JointTransform', 'train_transforms',
-           'eval_transforms', 'normalize_image', 'denormalize']
+__all__ = ['RandomResizeLong', 'JointTransform', 'train_transforms', 'eval_transforms', 'normalize_image', 'denormalize']
 
 # %% ../../nbs/05_transforms.ipynb #ce55578b
-IMAGENET_MEAN = (0.485, 0.456, 0.406)
-IMAGENET_STD = (0.229, 0.224, 0.225)
-
-@dataclass
-class TransformConfig:
-    "Augmentation hyper-parameters (defaults: PSA's AffinityNet recipe for 448 px crops)."
-    crop_size: int = field(default=448, metadata={'help': 'side of the square random crop (pixels)'})
-    resize_long: tuple = field(default=(256, 512), metadata={'help': 'range of the random long side before cropping (pixels)'})
-    flip_p: float = field(default=0.5, metadata={'help': 'probability of a horizontal flip'})
-    brightness: float = field(default=0.3, metadata={'help': 'colour jitter: brightness factor in [1-b, 1+b]'})
-    contrast: float = field(default=0.3, metadata={'help': 'colour jitter: contrast factor in [1-c, 1+c]'})
-    saturation: float = field(default=0.3, metadata={'help': 'colour jitter: saturation factor in [1-s, 1+s]'})
-    hue: float = field(default=0.1, metadata={'help': 'colour jitter: hue shift in [-h, h]'})
-    mean: tuple = field(default=IMAGENET_MEAN, metadata={'help': 'per-channel normalisation mean (RGB, 0..1)'})
-    std: tuple = field(default=IMAGENET_STD, metadata={'help': 'per-channel normalisation std (RGB, 0..1)'})
-    eval_long: int = field(default=0, metadata={'help': 'evaluation: resize the long side to this (0 keeps the size)'})
-
-    def __post_init__(self):
-        r = self.resize_long = tuple(int(v) for v in self.resize_long)
-        if len(r) != 2 or not 0 < r[0] <= r[1]: raise ValueError(f'resize_long must be (low, high) with 0 < low <= high, got {r}')
-        if self.crop_size <= 0: raise ValueError(f'crop_size must be positive, got {self.crop_size}')
-        if not 0 <= self.flip_p <= 1: raise ValueError(f'flip_p must be in [0, 1], got {self.flip_p}')
-        if not 0 <= self.hue <= 0.5: raise ValueError(f'hue must be in [0, 0.5], got {self.hue}')
-        self.mean, self.std = tuple(self.mean), tuple(self.std)
-
-    @classmethod
-    def scaled(cls, crop_size:int, # the crop side wanted, e.g. 112 for the 128 px synthetic world
-               **kw)->'TransformConfig':
-        "PSA's recipe with the resize range scaled in proportion to `crop_size` (448 -> 256..512)."
-        r = crop_size / 448
-        return cls(crop_size=crop_size, resize_long=(round(256*r), round(512*r)), **kw)
+from ..config import IMAGENET_MEAN, IMAGENET_STD, TransformConfig
 
 # %% ../../nbs/05_transforms.ipynb #daa75b80
 class RandomResizeLong(v2.Transform):
@@ -108,11 +77,11 @@ def train_transforms(cfg:TransformConfig|None=None, # the hyper-parameters (defa
     "PSA's training augmentation: random long-side resize, flip, colour jitter, normalise, padded random crop."
     cfg = cfg or TransformConfig()
     return JointTransform(v2.Compose([
-        RandomResizeLong(*cfg.resize_long),
+        *([RandomResizeLong(*cfg.resize_long)] if cfg.resize_long else []),
         v2.RandomHorizontalFlip(cfg.flip_p),
         v2.ColorJitter(brightness=cfg.brightness, contrast=cfg.contrast, saturation=cfg.saturation, hue=cfg.hue),
         _to_float(), v2.Normalize(list(cfg.mean), list(cfg.std)),
-        v2.RandomCrop(cfg.crop_size, pad_if_needed=True, fill={tv_tensors.Image: 0., tv_tensors.Mask: IGNORE})]))
+        v2.RandomCrop(cfg.crop, pad_if_needed=True, fill={tv_tensors.Image: 0., tv_tensors.Mask: IGNORE})]))
 
 def eval_transforms(cfg:TransformConfig|None=None, # uses `mean`, `std` and `eval_long`
                    )->JointTransform:

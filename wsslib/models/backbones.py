@@ -18,12 +18,13 @@ import torchvision
 from torchvision.ops.misc import FrozenBatchNorm2d
 
 from ..core import DataError
+from ..config import BACKBONES, OPTIMIZERS, BackboneConfig
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'RESNET38_UNITS', 'RESNET38_FILE', 'OPTIMIZERS', 'BACKBONES', 'Backbone', 'ResNet38',
-           'resnet38_keys', 'mxnet_to_torch_name', 'load_resnet38_weights', 'TorchvisionResNet', 'resnet_weights_file',
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'RESNET38_UNITS', 'RESNET38_FILE', 'Backbone', 'ResNet38', 'resnet38_keys',
+           'mxnet_to_torch_name', 'load_resnet38_weights', 'TorchvisionResNet', 'resnet_weights_file',
            'fetch_resnet_weights', 'SmallNet', 'freeze_bn', 'freeze_layers', 'param_groups', 'poly_factor',
-           'poly_scheduler', 'make_optimizer', 'BackboneConfig', 'get_backbone']
+           'poly_scheduler', 'make_optimizer', 'get_backbone']
 
 # %% ../../nbs/08_backbones.ipynb #37266d9b
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
@@ -365,8 +366,6 @@ def poly_scheduler(optimizer:torch.optim.Optimizer, # its groups' current lr are
     return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda it: poly_factor(it, max_it, power))
 
 # %% ../../nbs/08_backbones.ipynb #91c1abf1
-OPTIMIZERS = ('sgd', 'adamw')
-
 def make_optimizer(groups:list, # parameter groups, e.g. from `param_groups` (each with its own 'lr')
                    name:str='sgd', # 'sgd' (the papers) or 'adamw' (training from scratch on the synthetic world)
                    lr:float=0.01, # default lr of groups that set none
@@ -379,19 +378,6 @@ def make_optimizer(groups:list, # parameter groups, e.g. from `param_groups` (ea
     raise ValueError(f'unknown optimizer {name!r}: choose one of {OPTIMIZERS}')
 
 # %% ../../nbs/08_backbones.ipynb #e2f74af1
-BACKBONES = ('small', 'resnet38', 'resnet50', 'resnet101')
-
-@dataclass
-class BackboneConfig:
-    "Which backbone to build and how."
-    name: str = field(default='small', metadata={'help': f"backbone: one of {', '.join(BACKBONES)}"})
-    output_stride: int = field(default=8, metadata={'help': 'output stride: 8 (all), 16 (resnet50/101, small), 32 (resnet50/101)'})
-    pretrained: bool = field(default=False, metadata={'help': 'start from ImageNet weights (resnet38, resnet50, resnet101)'})
-    weights_path: str = field(default='', metadata={'help': 'local ImageNet weights file (instead of the torch hub cache)'})
-    download: bool = field(default=True, metadata={'help': 'download torchvision weights when missing (never when offline)'})
-    frozen_bn: bool = field(default=False, metadata={'help': 'freeze every BatchNorm (PSA/IRN practice with pretrained weights)'})
-    width: int = field(default=32, metadata={'help': 'channels of the first level of the small backbone'})
-
 def _resnet38_weights(weights_path):
     if weights_path: return Path(weights_path)
     cache = Path(torch.hub.get_dir())/'checkpoints'
