@@ -6,7 +6,7 @@ Docs: https://wsslib.github.io/wsslib/learner.html.md"""
 
 # %% ../nbs/09_learner.ipynb #0fa84d22
 from __future__ import annotations
-import dataclasses, hashlib, json, os, random, time
+import atexit, dataclasses, hashlib, json, os, random, time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -152,11 +152,18 @@ def make_accelerator(cfg:TrainConfig, # amp, device
     if cfg.device == 'cuda' and not torch.cuda.is_available(): raise ValueError("TrainConfig.device is 'cuda' but no CUDA device is visible: use '' or 'cpu'")
     cuda = torch.cuda.is_available() and cfg.device != 'cpu'
     mp = ('bf16' if torch.cuda.is_bf16_supported() else 'fp16') if cfg.amp and cuda else 'no'
-    try: return Accelerator(cpu=not cuda, mixed_precision=mp)
+    try: acc = Accelerator(cpu=not cuda, mixed_precision=mp)
     except ValueError:                                                   # the process-wide state holds another precision
         if PartialState().num_processes > 1: raise
         AcceleratorState._reset_state(reset_partial_state=True)
-        return Accelerator(cpu=not cuda, mixed_precision=mp)
+        acc = Accelerator(cpu=not cuda, mixed_precision=mp)
+    if acc.num_processes > 1: atexit.unregister(_close_process_group); atexit.register(_close_process_group)  # registered once
+    return acc
+
+def _close_process_group():
+    "At exit of a distributed run: wait for every rank, then tear the process group down (a rank that exits while another still talks to it aborts)."
+    import torch.distributed as dist
+    if dist.is_available() and dist.is_initialized(): dist.barrier(); dist.destroy_process_group()
 
 # %% ../nbs/09_learner.ipynb #dc385c16
 def restart_requested(restart:bool|None=None, # an explicit choice, or None
@@ -386,7 +393,7 @@ def fit(self:Learner)->Learner:
     "Train (or resume, or reuse) the run; the final weights go to OUT/artifact, the per-epoch log to OUT/log_file."
     self._setup(); acc, cfg = self.acc, self.cfg
     start = self._restore()
-    if start is None: return self
+    if start is None: return self._release()
     start_epoch, k0, partial = start
     try:
         self._cb('before_fit')
@@ -397,13 +404,19 @@ def fit(self:Learner)->Learner:
             if self.out is not None and acc.is_main_process:
                 _save_checkpoint(self, epoch + 1, 0, {}); save_json(self.log, self.out/self.log_file)
             self._say(f'{self.desc} epoch {epoch + 1}/{cfg.epochs}: ' + ', '.join(f'{k} {v:.4g}' for k, v in self.record.items() if k != 'epoch' and isinstance(v, (int, float))))
-    except CancelFit: return self
+    except CancelFit: return self._release()
     self.finished = True
     if self.out is not None and acc.is_main_process:
         state = dict(self.meta, model=_state_dict(self), log=self.log, key=self.key, fingerprint=self.fp)
         with atomic_write(self.artifact_path) as f: torch.save(state, f)
         self.checkpoint_path.unlink(missing_ok=True)
     acc.wait_for_everyone(); self._cb('after_fit')
+    return self._release()
+
+@patch
+def _release(self:Learner)->Learner:
+    "After a distributed fit: drop the DDP wrapper and the accelerator's references to it (`.net` is the trained network), so the process group can close at exit."
+    if self.acc.num_processes > 1: self.model = self.net; self.acc.free_memory()
     return self
 
 # %% ../nbs/09_learner.ipynb #9ce553f0
