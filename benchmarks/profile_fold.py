@@ -9,7 +9,7 @@ changes: they are timed here so a change can be chosen by its measured gain.
 
     .venv/bin/python benchmarks/profile_fold.py --out benchmarks/profile_fold.json   # ~6 min on 2 cores, nothing else running
 """
-import argparse, json, platform, resource, statistics, sys, tempfile, time
+import argparse, json, platform, resource, shutil, statistics, sys, tempfile, time
 from datetime import date
 from pathlib import Path
 import numpy as np, torch, torch.nn.functional as F
@@ -22,7 +22,7 @@ from wsslib.data.transforms import train_transforms
 from wsslib.cam import CAMNet, multiscale_cam, crf_label_maps
 from wsslib.affinity import AffinityNet, affinity_loss, pair_affinity, propagate
 from wsslib.boundary import BoundaryNet, boundary_loss
-from wsslib.segment import SegNet, DualBranchNet, PlannedSet, seg_probs, seg_plan
+from wsslib.segment import SegNet, DualBranchNet, PlannedSet, seg_loss, seg_probs, seg_plan
 from wsslib.pipeline import PipelineConfig, METHODS
 
 
@@ -70,10 +70,11 @@ def main():
     items = [(n, root/'JPEGImages'/f'{n}.jpg', root/'SegmentationClass'/f'{n}.png') for n in names]
     ds = PlannedSet(items, seg); k = iter(range(10**9))
     n_base = round(0.75 * n_tr)                                                    # a fold's base samples: about 3/4 of train
-    dual = lambda m: m.endswith('dual-branch')                                     # strong = base (ground truth), weak = novel (RETAB)
-    seg_steps = {m: sum(len(seg_plan(n_base if dual(m) else n_tr, n_tr - n_base if dual(m) else 0, 'dual' if dual(m) else 'single', seg, e)) for e in range(seg.epochs)) for m in METHODS}
+    is_dual = lambda m: m.endswith('dual-branch')                                  # strong = base (ground truth), weak = novel (RETAB)
+    seg_steps = {m: sum(len(seg_plan(n_base if is_dual(m) else n_tr, n_tr - n_base if is_dual(m) else 0, 'dual' if is_dual(m) else 'single', seg, e)) for e in range(seg.epochs)) for m in METHODS}
     seg_items = sum(seg_steps.values()) * seg.batch_size
-    add('data: JPEG+PNG decode', timed(lambda: [np.array(Image.open(p).convert('RGB')) for _, p, _ in items[:8]] and [np.array(Image.open(q)) for _, _, q in items[:8]], a.reps) / 8, seg_items, 'per segmentation training item (6 networks)')
+    def decode(): return [(np.array(Image.open(p).convert('RGB')), np.array(Image.open(q))) for _, p, q in items[:8]]
+    add('data: JPEG+PNG decode', timed(decode, a.reps) / 8, seg_items, 'per segmentation training item (6 networks)')
     add('data: decode + seg augmentation', timed(lambda: [ds[next(k) % len(ds)] for _ in range(8)], a.reps) / 8, seg_items, 'PlannedSet item: decode, random resize/crop/flip, normalise')
     tfm = train_transforms(seg.aug)
     add('data: seg augmentation only', timed(lambda: [tfm(imgs[i], gts[i]) for i in range(8)], a.reps) / 8, seg_items, 'the same from decoded arrays (a world kept in memory)')
@@ -81,11 +82,13 @@ def main():
     # ---- networks: one training step each, at the pipeline's batch and crop
     B, C = seg.batch_size, seg.aug.crop
     x, y = torch.randn(B, 3, C, C), torch.randint(0, 21, (B, C, C))
-    ce = lambda out, y: F.cross_entropy(F.interpolate(out, y.shape[-2:], mode='bilinear', align_corners=False), y, ignore_index=255)
+    ce = lambda out, y: seg_loss('single')((x, y, None), out, None)                # the library's loss: logits upsampled to the labels, masked CE
+    strong = torch.arange(B) < B // 2
+    dual = lambda out, y: seg_loss('dual')((x, y, strong), out, None)[0]            # the batch trick: half strong, half weak
     n_single = sum(v for m, v in seg_steps.items() if not m.endswith('dual-branch')); n_dual = seg_steps.get('CAM+RETAB+dual-branch', 0)
     notes['seg_steps'] = seg_steps
     add('seg: SegNet step (default)', timed(train_step(SegNet(seg), ce, x, y), a.reps), n_single, f'batch {B}, crop {C}, backbone width {seg.backbone.width}, neck {seg.neck_layers}x{seg.head_channels} ch')
-    add('seg: DualBranchNet step', timed(train_step(DualBranchNet(seg), lambda out, y: ce(out[0], y) + ce(out[1], y), x, y), a.reps), n_dual, 'both branches (loss simplified to two CEs)')
+    add('seg: DualBranchNet step', timed(train_step(DualBranchNet(seg), dual, x, y), a.reps), n_dual, 'both branches, the batch-trick loss')
     for label, kw in [('channels_last', dict(cl=True)), ('bf16 autocast', dict(bf16=True)), ('bf16 + channels_last', dict(cl=True, bf16=True))]:
         add(f'seg: SegNet step, {label}', timed(train_step(SegNet(seg), ce, x, y, **kw), a.reps), 0, 'lever')
     grid = lambda out, y: F.cross_entropy(out, y[:, 4::8, 4::8], ignore_index=255)        # labels nearest-downsampled to the stride-8 grid
@@ -132,9 +135,8 @@ def main():
 
     world_s = rows.get('world: generate one image', {}).get('fold_s', 0)
     serial = sum(r['fold_s'] for k, r in rows.items() if not k.startswith('world') and not k.startswith('data: JPEG') and not k.startswith('data: seg aug'))
-    measured = None
     ref = Path(__file__).parent/'pipeline_s0'/'results.json'
-    if ref.exists(): measured = json.loads(ref.read_text())['per_fold']['1']['seconds'] if 'seconds' in json.loads(ref.read_text())['per_fold']['1'] else None
+    measured = json.loads(ref.read_text())['per_fold']['1'].get('seconds') if ref.exists() else None
     res = dict(machine=dict(platform=platform.platform(), processor=platform.processor(), cores=torch.get_num_threads(), torch=torch.__version__, python=sys.version.split()[0]),
                date=str(date.today()), threads=1, reps=a.reps, world=dict(n_train=n_tr, n_val=n_val, size=wc.size), rows=rows,
                serial_fold_s=round(serial, 1), world_s=round(world_s, 1), measured_fold_1=measured, peak_rss_mib=round(rss_mib()), notes=notes)
@@ -142,6 +144,7 @@ def main():
     if measured: print('measured (benchmarks/pipeline_s0, fold 1, two jobs at a time):', measured)
     if a.out: Path(a.out).write_text(json.dumps(res, indent=1)); print('wrote', a.out)
     if a.md: render(res, Path(a.md)); print('rendered the tables of', a.md)
+    shutil.rmtree(tmp, ignore_errors=True)
 
 def render(res, md:Path):
     "Re-render the tables between the markers of `md` from a results dict: fold costs by share, then the levers."

@@ -152,13 +152,11 @@ def make_accelerator(cfg:TrainConfig, # amp, device
     if cfg.device == 'cuda' and not torch.cuda.is_available(): raise ValueError("TrainConfig.device is 'cuda' but no CUDA device is visible: use '' or 'cpu'")
     cuda = torch.cuda.is_available() and cfg.device != 'cpu'
     mp = ('bf16' if torch.cuda.is_bf16_supported() else 'fp16') if cfg.amp and cuda else 'no'
-    try: acc = Accelerator(cpu=not cuda, mixed_precision=mp)
+    try: return Accelerator(cpu=not cuda, mixed_precision=mp)
     except ValueError:                                                   # the process-wide state holds another precision
         if PartialState().num_processes > 1: raise
         AcceleratorState._reset_state(reset_partial_state=True)
-        acc = Accelerator(cpu=not cuda, mixed_precision=mp)
-    if acc.num_processes > 1: atexit.unregister(_close_process_group); atexit.register(_close_process_group)  # registered once
-    return acc
+        return Accelerator(cpu=not cuda, mixed_precision=mp)
 
 def _close_process_group():
     "At exit of a distributed run: wait for every rank, then tear the process group down (a rank that exits while another still talks to it aborts)."
@@ -415,8 +413,10 @@ def fit(self:Learner)->Learner:
 
 @patch
 def _release(self:Learner)->Learner:
-    "After a distributed fit: drop the DDP wrapper and the accelerator's references to it (`.net` is the trained network), so the process group can close at exit."
-    if self.acc.num_processes > 1: self.model = self.net; self.acc.free_memory()
+    "After a distributed fit: drop the DDP wrapper and the accelerator's references to it (`.net` is the trained network), and close the process group at exit."
+    if self.acc.num_processes > 1:                     # both are needed: gloo's threads must not outlive the interpreter (measured: either alone fails ~1 in 10)
+        self.model = self.net; self.acc.free_memory()
+        atexit.unregister(_close_process_group); atexit.register(_close_process_group)   # once; only ranks whose fit ended reach the barrier
     return self
 
 # %% ../nbs/09_learner.ipynb #9ce553f0
