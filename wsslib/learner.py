@@ -78,7 +78,9 @@ class TrainConfig:
     epochs: int = field(default=1, metadata={'help': 'training epochs'})
     batch_size: int = field(default=8, metadata={'help': 'images per step over all processes'})
     optim: OptimConfig = field(default_factory=OptimConfig, metadata={'help': 'optimiser, learning rates, schedule and gradient clipping'})
-    amp: bool = field(default=True, metadata={'help': 'mixed precision (bf16, else fp16) on GPUs; ignored on the CPU'})
+    amp: bool = field(default=True, metadata={'help': 'mixed precision (bf16, else fp16) on GPUs; on the CPU only with cpu_amp'})
+    cpu_amp: bool = field(default=False, metadata={'help': 'with amp: bf16 autocast of the forward pass on the CPU too (weights, loss and gradients stay fp32)'})
+    channels_last: bool = field(default=False, metadata={'help': "the network's weights and the batch's images in channels-last memory format (faster convolutions on CPUs and tensor cores)"})
     sync_bn: bool = field(default=True, metadata={'help': 'SyncBatchNorm across GPUs when training distributed'})
     checkpoint_every: int = field(default=0, metadata={'help': 'steps between mid-epoch checkpoints (0: at the end of each epoch only)'})
     seed: int = field(default=0, metadata={'help': 'seed of the data order, the augmentation and the dropout'})
@@ -193,11 +195,13 @@ def key_diff(old:dict|None, # the key stored in a file
     return mine or ks
 
 # %% ../nbs/09_learner.ipynb #9b32ee9f
-def _to(batch, dev):
-    "Move every tensor of a (nested) batch to `dev`."
-    if isinstance(batch, torch.Tensor): return batch.to(dev, non_blocking=True)
-    if isinstance(batch, dict): return {k: _to(v, dev) for k, v in batch.items()}
-    if isinstance(batch, (list, tuple)): return type(batch)(_to(v, dev) for v in batch)
+def _to(batch, dev, channels_last:bool=False):
+    "Move every tensor of a (nested) batch to `dev`; with `channels_last`, floating 4-D tensors (images) also change memory format."
+    if isinstance(batch, torch.Tensor):
+        batch = batch.to(dev, non_blocking=True)
+        return batch.contiguous(memory_format=torch.channels_last) if channels_last and batch.ndim == 4 and batch.is_floating_point() else batch
+    if isinstance(batch, dict): return {k: _to(v, dev, channels_last) for k, v in batch.items()}
+    if isinstance(batch, (list, tuple)): return type(batch)(_to(v, dev, channels_last) for v in batch)
     return batch
 
 def default_forward(model, batch):
@@ -317,7 +321,8 @@ def _setup(self:Learner):
     cfg = self.cfg; torch.set_num_threads(cfg.num_threads); self.acc = acc = make_accelerator(cfg)
     self.steps_per_epoch = len(self.data.batches(0, cfg.batch_size, cfg.seed)); self.total_steps = cfg.epochs * self.steps_per_epoch
     if not self.steps_per_epoch: raise ValueError(f'{self.desc}: the data gives no batch (dataset of {len(self.data.dataset)} items)')
-    net = self.net
+    net = self.net.to(memory_format=torch.channels_last) if cfg.channels_last else self.net
+    self.cpu_bf16 = cfg.amp and cfg.cpu_amp and acc.device.type == 'cpu'
     if acc.num_processes > 1 and cfg.sync_bn and acc.device.type == 'cuda': net = nn.SyncBatchNorm.convert_sync_batchnorm(net)
     self.net = net; self.opt = make_optimizer(train_groups(net, self.new_layers, cfg), cfg.optim.optimizer, cfg.optim.lr, cfg.optim.momentum)
     self.sched = torch.optim.lr_scheduler.LambdaLR(self.opt, lambda it: lr_factor(cfg.optim, it, self.total_steps))
@@ -367,10 +372,10 @@ def _one_epoch(self:Learner, k0:int, partial:dict):
     for k, batch in enumerate(bar, start=k0):
         self.step_in_epoch, self.step = k, epoch * spe + k + 1
         set_seed(derive_seed(cfg.seed, _STEP, epoch, k, acc.process_index))
-        batch = _to(batch, acc.device)
+        batch = _to(batch, acc.device, cfg.channels_last)
         if self.data.after_batch is not None: batch = self.data.after_batch(batch)
         self.batch = batch
-        with acc.autocast(): self.preds = self.forward(self.model, batch)
+        with acc.autocast(), torch.autocast('cpu', torch.bfloat16, enabled=self.cpu_bf16): self.preds = self.forward(self.model, batch)
         self.loss, self.terms = _split_loss(self.loss_fn(batch, self.preds, self))
         _check_finite(self, self.loss)
         self.opt.zero_grad(set_to_none=True); acc.backward(self.loss)
