@@ -67,6 +67,7 @@ class SegConfig:
     seed: int = field(default=0, metadata={'help': 'seed of the initialisation, data order, augmentation and dropout'})
     num_threads: int = field(default=1, metadata={'help': 'torch CPU threads (1 was measured fastest on a shared 2-core machine)'})
     num_workers: int = field(default=0, metadata={'help': 'DataLoader worker processes (0 = in the main process)'})
+    cache_mb: int = field(default=1024, metadata={'help': 'decoded training images and labels kept in memory per process, up to this many MiB (0: decode every item every time); the synthetic world needs ~65'})
 
     def __post_init__(self):
         self.rates = tuple(int(r) for r in self.rates)
@@ -76,7 +77,7 @@ class SegConfig:
                   (self.classifier_kernel in (1, 3), 'classifier_kernel must be 1 or 3'), (len(self.rates) >= 1 and min(self.rates) >= 1, 'rates must be >= 1'),
                   (self.epochs >= 1 and self.batch_size >= 1 and self.epoch_size >= 0, 'epochs and batch_size must be >= 1, epoch_size >= 0'),
                   (0 <= self.dropout < 1, 'dropout must be in [0, 1)'),
-                  (self.aug.crop >= 8 and self.oversample >= 0 and self.num_threads >= 1 and self.checkpoint_every >= 0 and self.val_every >= 0, 'aug.crop >= 8, oversample >= 0, num_threads >= 1, checkpoint_every >= 0, val_every >= 0')]
+                  (self.aug.crop >= 8 and self.oversample >= 0 and self.num_threads >= 1 and self.checkpoint_every >= 0 and self.val_every >= 0 and self.cache_mb >= 0, 'aug.crop >= 8, oversample >= 0, num_threads >= 1, checkpoint_every >= 0, val_every >= 0, cache_mb >= 0')]
         for ok, msg in checks:
             if not ok: raise ValueError(f'SegConfig: {msg}, got {self}')
 
@@ -274,13 +275,19 @@ class PlannedSet(torch.utils.data.Dataset):
                  n_strong:int|None=None, # how many items are strong (default: all)
                 ):
         self.items, self.n_classes, self.n_strong = items, n_classes, len(items) if n_strong is None else n_strong
-        self.tfm = train_transforms(cfg.aug)
+        self.tfm, self.cache, self.cache_bytes, self.cache_limit = train_transforms(cfg.aug), {}, 0, cfg.cache_mb * 2**20
     def __len__(self): return len(self.items)
-    def __getitem__(self, key): # an item index, or (index, flag)
-        i, flag = key if isinstance(key, tuple) else (key, key < self.n_strong)
+    def decoded(self, i:int)->tuple: # (H, W, 3) uint8 image, (H, W) uint8 label
+        "Item `i` decoded: from the memory cache, else read from its files (and cached while the cache has room)."
+        if i in self.cache: return self.cache[i]
         _, img, lab = self.items[i]
         with Image.open(img) as im: x = np.array(im.convert('RGB'))
-        x, y = self.tfm(x, _read_mask(lab, self.n_classes))
+        xy = (x, _read_mask(lab, self.n_classes)); size = x.nbytes + xy[1].nbytes
+        if self.cache_bytes + size <= self.cache_limit: self.cache[i] = xy; self.cache_bytes += size
+        return xy
+    def __getitem__(self, key): # an item index, or (index, flag)
+        i, flag = key if isinstance(key, tuple) else (key, key < self.n_strong)
+        x, y = self.tfm(*self.decoded(i))
         return x, y, bool(flag)
 
 # %% ../nbs/15_segment.ipynb #80489a72
@@ -290,7 +297,7 @@ def seg_train_config(cfg:SegConfig, # the network and training settings
     return train_config(cfg)
 
 # %% ../nbs/15_segment.ipynb #5d93cbf5
-_NO_EFFECT = ('checkpoint_every', 'num_threads', 'num_workers', 'val_every')   # fields that do not change what is learned
+_NO_EFFECT = ('checkpoint_every', 'num_threads', 'num_workers', 'val_every', 'cache_mb')   # fields that do not change what is learned
 
 def seg_run_key(cfg:SegConfig, mode:str, items:list, n_strong:int, hashes:list, n_classes:int,
                 val_names=None, fold=None, init=None)->dict: # flat: the SegConfig fields, then the data's identity
