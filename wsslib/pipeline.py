@@ -23,7 +23,7 @@ from .data.voc import IGNORE, VOC, VOC_PALETTE, load_label, save_label
 from .data.folds import N_FOLDS, novel_classes, split_samples
 from .cam import CAMConfig, cam_path, load_cam
 from .boundary import boundary_path, load_boundary_map
-from .retab import RETABConfig, run_retab
+from .retab import METHODS as RETAB_ROWS, RETABConfig, run_retab
 from .segment import DualBranchNet, SegConfig, evaluate_segmentation, load_segnet, n_workers, train_networks, train_segmentation
 
 # %% auto #0
@@ -219,6 +219,7 @@ def run_fold(root, # the dataset folder
         res[m] = {**{k: float(np.mean([x[k] for x in rs])) for k in SCORES}, **{k: rs[0][k] for k in ('steps', 'train_seconds', 'model')}, 'runs': rs}
         p = pseudo.get({'CAM+RW(seggt)': 'CAM+RW', 'CAM+RETAB+dual-branch': 'CAM+RETAB'}.get(m, m))
         if p: res[m]['pseudo'] = {k: p['search_bg'][k] for k in ('threshold', 'miou', 'miou_base', 'miou_novel')}
+    res['pseudo_labels'] = {k: {s: pseudo[k].get('search_bg', pseudo[k])[s] for s in ('threshold', *SCORES)} for k in RETAB_ROWS}   # the labels' own scores: CAM's best constant bg, the walks' search bg
     res.update(fold=fold, seed=seed, void=void_policy(root, cfg.void), n_train=len(names), n_novel_samples=len(novel & set(names)), n_val=len(val),
                seconds={**secs, 'total': round(sum(secs.values()), 1)}, pseudo_label_seconds=pseudo.get('work_seconds', pseudo['seconds']),
                config=dict(pipeline=dataclasses.asdict(cfg), seg=dataclasses.asdict(seg_cfg)))

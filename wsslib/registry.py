@@ -394,7 +394,7 @@ def demo_results(res:dict, # `run_pipeline`'s output
         for m in ROWS:
             if m not in fr: continue
             for i, run in enumerate(fr[m]['runs']): R.add(m, {s: run[s] for s in _SCORES}, int(f), i)
-            if fr[m].get('pseudo'): R.add(m, {s: fr[m]['pseudo'][s] for s in _SCORES}, int(f), table='pseudo')
+        for m, sc in fr.get('pseudo_labels', {}).items(): R.add(m, {s: sc[s] for s in _SCORES}, int(f), table='pseudo')
     for a, b in DEMO_PAIRS:
         if all(m in res for m in (a, b)): R.pair(a, b)
     return R.to_dict()
