@@ -1,5 +1,6 @@
 """The settings several methods share, declared once: how a network is optimised (`OptimConfig`), which backbone it has
-(`BackboneConfig`) and how its training crops are augmented (`TransformConfig`). Methods compose them; nothing here imports torch.
+(`BackboneConfig`), how its training crops are augmented (`TransformConfig`) and in what precision it trains
+(`PrecisionConfig`). Methods compose them; nothing here imports torch.
 
 Docs: https://wsslib.github.io/wsslib/config.html.md"""
 
@@ -10,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 # %% auto #0
-__all__ = ['OPTIMIZERS', 'SCHEDULES', 'BACKBONES', 'IMAGENET_MEAN', 'IMAGENET_STD', 'OptimConfig', 'BackboneConfig',
-           'TransformConfig']
+__all__ = ['OPTIMIZERS', 'SCHEDULES', 'BACKBONES', 'IMAGENET_MEAN', 'IMAGENET_STD', 'FAST_CPU', 'OptimConfig', 'BackboneConfig',
+           'TransformConfig', 'PrecisionConfig']
 
 # %% ../nbs/00a_config.ipynb #adea01e5
 OPTIMIZERS = ('sgd', 'adamw')
@@ -87,3 +88,13 @@ class TransformConfig:
         "PSA's recipe with the resize range scaled in proportion to `crop` (448 -> 256..512)."
         r = crop / 448
         return cls(crop=crop, resize_long=(round(256*r), round(512*r)), **kw)
+
+# %% ../nbs/00a_config.ipynb #6019548e
+@dataclass
+class PrecisionConfig:
+    "Arithmetic and memory layout of a training step: mixed precision on GPUs, bf16 autocast on the CPU, channels-last."
+    amp: bool = field(default=True, metadata={'help': 'mixed precision (bf16, else fp16) on GPUs; on the CPU only with cpu_amp'})
+    cpu_amp: bool = field(default=False, metadata={'help': 'with amp: bf16 autocast of the forward pass on the CPU too (weights, loss and gradients stay fp32)'})
+    channels_last: bool = field(default=False, metadata={'help': "the network's weights and the batch's images in channels-last memory format (faster convolutions on CPUs and tensor cores)"})
+
+FAST_CPU = dict(cpu_amp=True, channels_last=True)   # the synthetic world's precision: bf16 autocast and channels-last on the CPU

@@ -17,7 +17,7 @@ import torch.nn as nn
 from tqdm.auto import tqdm
 
 from .core import DataError, atomic_write, config_fields, save_json, set_seed, update_config
-from .config import OptimConfig
+from .config import OptimConfig, PrecisionConfig
 from .models.backbones import make_optimizer, param_groups, poly_factor
 
 # %% auto #0
@@ -78,9 +78,7 @@ class TrainConfig:
     epochs: int = field(default=1, metadata={'help': 'training epochs'})
     batch_size: int = field(default=8, metadata={'help': 'images per step over all processes'})
     optim: OptimConfig = field(default_factory=OptimConfig, metadata={'help': 'optimiser, learning rates, schedule and gradient clipping'})
-    amp: bool = field(default=True, metadata={'help': 'mixed precision (bf16, else fp16) on GPUs; on the CPU only with cpu_amp'})
-    cpu_amp: bool = field(default=False, metadata={'help': 'with amp: bf16 autocast of the forward pass on the CPU too (weights, loss and gradients stay fp32)'})
-    channels_last: bool = field(default=False, metadata={'help': "the network's weights and the batch's images in channels-last memory format (faster convolutions on CPUs and tensor cores)"})
+    precision: PrecisionConfig = field(default_factory=PrecisionConfig, metadata={'help': 'mixed precision on GPUs, bf16 autocast on the CPU, channels-last'})
     sync_bn: bool = field(default=True, metadata={'help': 'SyncBatchNorm across GPUs when training distributed'})
     checkpoint_every: int = field(default=0, metadata={'help': 'steps between mid-epoch checkpoints (0: at the end of each epoch only)'})
     seed: int = field(default=0, metadata={'help': 'seed of the data order, the augmentation and the dropout'})
@@ -146,14 +144,14 @@ class EpochMetrics(Callback):
         if (self.every and e % self.every == 0) or e == learn.cfg.epochs: learn.record.update(self.fn(learn))
 
 # %% ../nbs/09_learner.ipynb #525c0e72
-def make_accelerator(cfg:TrainConfig, # amp, device
+def make_accelerator(cfg:TrainConfig, # precision.amp, device
                     ):
-    "An Accelerator: CPU or CUDA, DDP when launched distributed, bf16/fp16 autocast on GPUs with `amp`."
+    "An Accelerator: CPU or CUDA, DDP when launched distributed, bf16/fp16 autocast on GPUs with `precision.amp`."
     from accelerate import Accelerator
     from accelerate.state import AcceleratorState, PartialState
     if cfg.device == 'cuda' and not torch.cuda.is_available(): raise ValueError("TrainConfig.device is 'cuda' but no CUDA device is visible: use '' or 'cpu'")
     cuda = torch.cuda.is_available() and cfg.device != 'cpu'
-    mp = ('bf16' if torch.cuda.is_bf16_supported() else 'fp16') if cfg.amp and cuda else 'no'
+    mp = ('bf16' if torch.cuda.is_bf16_supported() else 'fp16') if cfg.precision.amp and cuda else 'no'
     try: return Accelerator(cpu=not cuda, mixed_precision=mp)
     except ValueError:                                                   # the process-wide state holds another precision
         if PartialState().num_processes > 1: raise
@@ -304,7 +302,7 @@ def _check_finite(learn, loss):
     if bad.item():
         c, where = learn.cfg, learn.checkpoint_path
         raise DataError(learn.out or Path('.'), f'the training loss became NaN/inf at step {learn.step} (epoch {learn.epoch + 1})',
-                        f"lower the learning rate (optim.lr={c.optim.lr}, optim.new_lr_mult={c.optim.new_lr_mult}){', turn off mixed precision (amp=False)' if acc.mixed_precision != 'no' else ''}, "
+                        f"lower the learning rate (optim.lr={c.optim.lr}, optim.new_lr_mult={c.optim.new_lr_mult}){', turn off mixed precision (precision.amp=False)' if acc.mixed_precision != 'no' else ''}, "
                         f"or check the labels and initial weights" + (f'; {where} holds the last good state' if where is not None and where.exists() else ''))
 
 def _sync_buffers(learn):
@@ -321,8 +319,8 @@ def _setup(self:Learner):
     cfg = self.cfg; torch.set_num_threads(cfg.num_threads); self.acc = acc = make_accelerator(cfg)
     self.steps_per_epoch = len(self.data.batches(0, cfg.batch_size, cfg.seed)); self.total_steps = cfg.epochs * self.steps_per_epoch
     if not self.steps_per_epoch: raise ValueError(f'{self.desc}: the data gives no batch (dataset of {len(self.data.dataset)} items)')
-    net = self.net.to(memory_format=torch.channels_last) if cfg.channels_last else self.net
-    self.cpu_bf16 = cfg.amp and cfg.cpu_amp and acc.device.type == 'cpu'
+    net = self.net.to(memory_format=torch.channels_last) if cfg.precision.channels_last else self.net
+    self.cpu_bf16 = cfg.precision.amp and cfg.precision.cpu_amp and acc.device.type == 'cpu'
     if acc.num_processes > 1 and cfg.sync_bn and acc.device.type == 'cuda': net = nn.SyncBatchNorm.convert_sync_batchnorm(net)
     self.net = net; self.opt = make_optimizer(train_groups(net, self.new_layers, cfg), cfg.optim.optimizer, cfg.optim.lr, cfg.optim.momentum)
     self.sched = torch.optim.lr_scheduler.LambdaLR(self.opt, lambda it: lr_factor(cfg.optim, it, self.total_steps))
@@ -372,7 +370,7 @@ def _one_epoch(self:Learner, k0:int, partial:dict):
     for k, batch in enumerate(bar, start=k0):
         self.step_in_epoch, self.step = k, epoch * spe + k + 1
         set_seed(derive_seed(cfg.seed, _STEP, epoch, k, acc.process_index))
-        batch = _to(batch, acc.device, cfg.channels_last)
+        batch = _to(batch, acc.device, cfg.precision.channels_last)
         if self.data.after_batch is not None: batch = self.data.after_batch(batch)
         self.batch = batch
         with acc.autocast(), torch.autocast('cpu', torch.bfloat16, enabled=self.cpu_bf16): self.preds = self.forward(self.model, batch)

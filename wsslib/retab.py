@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from .core import DataError, Timer, file_lock, load_json, names_hash, save_json, set_seed, update_config
-from .config import TransformConfig
+from .config import PrecisionConfig, TransformConfig
 from .data.voc import IGNORE, N_CLASSES, VOC, load_label, save_label
 from .data.folds import N_FOLDS, novel_classes, split_samples
 from .metrics import confusion_matrix, iou_from_confusion, summarize_iou
@@ -49,6 +49,7 @@ class RETABConfig:
     preset: str = field(default='synthetic', metadata={'help': "network presets: 'synthetic' (small net, AdamW) or 'voc' (ResNet-38, SGD, as RETAB)"})
     train_split: str = field(default='train', metadata={'help': 'split whose pseudo labels are made (VOC: train_aug)'})
     seed: int = field(default=0, metadata={'help': 'seed of every network'})
+    precision: PrecisionConfig = field(default_factory=PrecisionConfig, metadata={'help': 'arithmetic of the training steps of the AffinityNets and the boundary network'})
     num_threads: int = field(default=1, metadata={'help': 'torch CPU threads'})
     device: str = field(default='', metadata={'help': "torch device ('' = CUDA when visible, else CPU)"})
 
@@ -64,13 +65,13 @@ class RETABConfig:
         "The AffinityConfig of all three AffinityNets (PSA's, affgt's, RETAB's) and of the walks."
         kw = dict(radius=self.radius, beta=self.beta, logt=self.logt, alpha=self.alpha, walk=self.walk, label_pool=self.label_pool, epochs=self.aff_epochs,
                   aug=dict(crop=self.crop, resize_long=self.resize_long or TransformConfig.scaled(self.crop).resize_long), train_split=self.train_split,
-                  infer_split=self.train_split, seed=self.seed, num_threads=self.num_threads, device=self.device)
+                  infer_split=self.train_split, seed=self.seed, num_threads=self.num_threads, device=self.device, precision=dataclasses.asdict(self.precision))
         return AffinityConfig.psa_voc(optim=dict(lr=0.01), **kw) if self.preset == 'voc' else update_config(AffinityConfig(), **kw)
 
     def boundary_config(self, fold:int)->BoundaryConfig:
         "The BoundaryConfig of a fold (trained on its base samples)."
         kw = dict(tau=self.tau, epochs=self.bnd_epochs, aug=dict(crop=self.crop), fold=fold, train_split=self.train_split, infer_split=self.train_split,
-                  seed=self.seed, num_threads=self.num_threads, device=self.device)
+                  seed=self.seed, num_threads=self.num_threads, device=self.device, precision=dataclasses.asdict(self.precision))
         return BoundaryConfig.retab_voc(**kw) if self.preset == 'voc' else update_config(BoundaryConfig(), **kw)
 
     @classmethod

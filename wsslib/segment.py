@@ -19,7 +19,7 @@ from PIL import Image
 from tqdm.auto import tqdm
 
 from .core import DataError, Timer, config_fields, config_from_dict, file_lock, read_checkpoint, set_seed, save_json, load_json, names_hash, update_config
-from .config import BackboneConfig, OptimConfig, TransformConfig
+from .config import FAST_CPU, BackboneConfig, OptimConfig, PrecisionConfig, TransformConfig
 from .data.voc import VOC, IGNORE, N_CLASSES, load_label, load_sbd_mat, save_label
 from .data.transforms import train_transforms, normalize_image
 from .learner import Data, EpochMetrics, TrainConfig, derive_seed, fingerprint, fit, restart_requested, run_key, train_config
@@ -36,7 +36,7 @@ __all__ = ['HEADS', 'MODES', 'LOSS_AT', 'SegConfig', 'HeadPart', 'SegNet', 'Dual
 HEADS = ('largefov', 'aspp')
 MODES = ('single', 'dual', 'oversample')
 LOSS_AT = ('grid', 'label')
-_AS_PUBLISHED = dict(loss_at='label', cpu_amp=False, channels_last=False)   # the VOC presets: the loss at label size, default memory layout (our CPU speed-ups off)
+def _as_published(): return dict(loss_at='label', precision=PrecisionConfig())   # the VOC presets: the loss at label size, default memory layout (our CPU speed-ups off)
 
 @dataclass
 class SegConfig:
@@ -59,9 +59,7 @@ class SegConfig:
     optim: OptimConfig = field(default_factory=lambda: OptimConfig(lr=2e-3), metadata={'help': "optimisation (DeepLab: SGD lr 1e-3 poly, momentum 0.9, weight decay 5e-4, head lr x10; dual-branch paper: Adam 5e-6, branches x20, lr / 10 after 12 of 20 epochs ('step', step_at 0.6); here AdamW 2e-3 from scratch)"})
     aug: TransformConfig = field(default_factory=lambda: TransformConfig(crop=112, resize_long=(64, 192), brightness=0., contrast=0., saturation=0., hue=0.), metadata={'help': "training augmentation (DeepLab: 321 px crops, scale 0.5-1.5; RETAB: 448; dual-branch: 328; no colour jitter on the synthetic world, whose classes differ by colour)"})
     loss_at: str = field(default='grid', metadata={'help': "where the loss is taken: 'grid' (the labels subsampled to the stride-8 output grid at each cell's centre, as DeepLab's Caffe training shrinks its labels; 1.5x faster here) or 'label' (the logits upsampled bilinearly to the label size, as the PyTorch ports do)"})
-    amp: bool = field(default=True, metadata={'help': 'mixed precision (bf16, else fp16) on GPUs; on the CPU with cpu_amp'})
-    cpu_amp: bool = field(default=True, metadata={'help': 'with amp: bf16 autocast of the forward pass on the CPU too (the loss and the weights stay fp32; 1.7x faster on 2 cores)'})
-    channels_last: bool = field(default=True, metadata={'help': 'weights and images in channels-last memory format (1.2x faster on the CPU)'})
+    precision: PrecisionConfig = field(default_factory=lambda: PrecisionConfig(**FAST_CPU), metadata={'help': 'mixed precision on GPUs; here also bf16 autocast and channels-last on the CPU (the step 1.9x faster on 2 cores, benchmarks/profile_fold.md)'})
     checkpoint_every: int = field(default=50, metadata={'help': 'steps between mid-epoch checkpoints (0: at the end of each epoch only)'})
     val_every: int = field(default=0, metadata={'help': 'epochs between val evaluations when val images are given (0: the last epoch only, which is always scored)'})
     seed: int = field(default=0, metadata={'help': 'seed of the initialisation, data order, augmentation and dropout'})
@@ -86,21 +84,21 @@ class SegConfig:
         "DeepLab-v2 (ASPP) or -v1 (LargeFOV) on an ImageNet ResNet-101 for VOC train_aug: SGD lr 1e-3 (head x10), 321 px crops, poly."
         return update_config(cls(head=head, backbone=BackboneConfig('resnet101', pretrained=True, frozen_bn=True), head_channels=1024, dilation=12, rates=(6, 12, 18, 24),
                                  neck_layers=2, n_shared=2, dropout=0.5, epochs=20, batch_size=10, optim=OptimConfig('sgd', lr=1e-3, new_lr_mult=10., momentum=0.9, weight_decay=5e-4),
-                                 aug=TransformConfig(crop=321, resize_long=(250, 750), brightness=0., contrast=0., saturation=0., hue=0.), checkpoint_every=500, **_AS_PUBLISHED), **kw)
+                                 aug=TransformConfig(crop=321, resize_long=(250, 750), brightness=0., contrast=0., saturation=0., hue=0.), checkpoint_every=500, **_as_published()), **kw)
 
     @classmethod
     def retab_voc(cls, **kw)->'SegConfig':
         "The DeepLab-ResNet-38 of RETAB's final step (spec §1.6): 3x3 conv 4096->512 dil 12, 3x3 classifier dil 12, 448 px, 30 epochs."
         return update_config(cls(head='largefov', backbone=BackboneConfig('resnet38', pretrained=True, frozen_bn=True), head_channels=512, dilation=12, neck_layers=1,
                                  n_shared=1, classifier_kernel=3, dropout=0., epochs=30, batch_size=4, optim=OptimConfig('sgd', lr=1e-3, new_lr_mult=10., momentum=0.9, weight_decay=5e-4),
-                                 aug=TransformConfig(crop=448, resize_long=(448, 768), brightness=0., contrast=0., saturation=0., hue=0.), checkpoint_every=500, **_AS_PUBLISHED), **kw)
+                                 aug=TransformConfig(crop=448, resize_long=(448, 768), brightness=0., contrast=0., saturation=0., hue=0.), checkpoint_every=500, **_as_published()), **kw)
 
     @classmethod
     def dualbranch_voc(cls, **kw)->'SegConfig':
         "The dual-branch paper's ResNet-101 recipe (§4.5): Adam(W) 5e-6 backbone / 1e-4 branches, lr / 10 after 12 of 20 epochs, batch 16, 328 px."
         return update_config(cls(head='aspp', backbone=BackboneConfig('resnet101', pretrained=True, frozen_bn=True), head_channels=1024, dilation=12, rates=(6, 12, 18, 24),
                                  neck_layers=3, n_shared=3, dropout=0.5, epochs=20, batch_size=16, optim=OptimConfig('adamw', lr=5e-6, new_lr_mult=20., weight_decay=1e-4, schedule='step', step_at=0.6),
-                                 aug=TransformConfig(crop=328, resize_long=(250, 750), brightness=0., contrast=0., saturation=0., hue=0.), checkpoint_every=500, **_AS_PUBLISHED), **kw)
+                                 aug=TransformConfig(crop=328, resize_long=(250, 750), brightness=0., contrast=0., saturation=0., hue=0.), checkpoint_every=500, **_as_published()), **kw)
 
 # %% ../nbs/15_segment.ipynb #34aa4901
 def _conv(cin, cout, k, d): return nn.Conv2d(cin, cout, k, padding=d * (k // 2), dilation=d)
