@@ -39,6 +39,21 @@ def test_cli_writes_results(world):
         assert len(list(Path(det[k]['search_bg']['labels']).glob('*.png'))) == 40, k
     assert 'CAM+RETAB' in txt and 'CAM+RETAB - CAM+RW' in res['pairs']
 
+def test_the_chains_side_by_side_give_the_labels_of_one_after_the_other(world):
+    "RETABConfig.workers=2 (the default) runs boundary net -> RETAB beside PSA -> affgt in two processes: one process gives the same labels."
+    d, _ = world
+    args = lambda out, *more: ['retab', '--root', str(d/'world'), '--cam-dir', str(d/'cam'), '--fold', '0', '--out', str(d/out), *more] + FLAGS
+    if not (d/'run'/'details.json').exists(): _run(args('run'))
+    _run(args('seq', '--workers', '1'))
+    a, b = (json.loads((d/o/'details.json').read_text()) for o in ('run', 'seq'))
+    assert a['config']['retab']['workers'] == 2 and b['config']['retab']['workers'] == 1
+    strip = lambda r: {k: ({**v, 'labels': None} if k == 'search_bg' else v) for k, v in r.items()}
+    for k in METHODS: assert strip(a[k]) == strip(b[k]), k
+    for k in METHODS[1:]:
+        la, lb = (sorted(Path(r[k]['search_bg']['labels']).glob('*.png')) for r in (a, b))
+        assert len(la) == 40 and [f.read_bytes() for f in la] == [f.read_bytes() for f in lb], k
+    assert set(a['seconds']) == set(b['seconds']) and a['seconds']['wall'] > 0
+
 def _fails(args):
     err = io.StringIO()
     with contextlib.redirect_stderr(err), pytest.raises(SystemExit) as e: main(args)
@@ -56,3 +71,10 @@ def test_missing_cam_file(world, tmp_path):
     (tmp_path/'cam'/'cam'/f'{names[3]}.npz').unlink()
     msg = _fails(['retab', '--root', str(d/'world'), '--cam-dir', str(tmp_path/'cam'), '--fold', '1', '--out', str(tmp_path/'r')] + FLAGS)
     assert f'{names[3]}.npz' in msg and 'CAM file missing' in msg
+
+def test_a_data_error_raised_in_a_worker_reaches_the_caller_whole():
+    "Stages in spawned processes (RETABConfig.workers, train_networks) send their DataError back pickled: path, problem and fix survive."
+    import pickle
+    from wsslib.core import DataError
+    e = pickle.loads(pickle.dumps(DataError('/x/run', 'holds a net trained with other settings (differs in [a])', 'use another folder')))
+    assert type(e) is DataError and e.path == Path('/x/run') and e.fix == 'use another folder' and 'differs in [a]' in str(e) and str(e).startswith('/x/run: ')

@@ -6,7 +6,7 @@ Docs: https://wsslib.github.io/wsslib/cam.html.md"""
 
 # %% ../nbs/10_cam.ipynb #b923c2fb
 from __future__ import annotations
-import dataclasses, time, warnings
+import dataclasses, multiprocessing, time, warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -348,7 +348,7 @@ def make_crf_labels(root, # the dataset folder
     todo = [n for n in names if not ((out/'crf_la'/f'{n}.png').exists() and (out/'crf_ha'/f'{n}.png').exists())]
     jobs = [(root, out, n, cfg) for n in todo]
     if cfg.crf_workers > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(min(cfg.crf_workers, len(jobs))) as ex:
+        with ProcessPoolExecutor(min(cfg.crf_workers, len(jobs)), mp_context=multiprocessing.get_context('spawn')) as ex:   # spawn: a fork after torch's threads started can hang
             list(tqdm(ex.map(_crf_job, jobs, chunksize=8), total=len(jobs), desc='crf la/ha', disable=not progress, leave=False))
     else:
         for j in tqdm(jobs, desc='crf la/ha', disable=not progress, leave=False): _crf_job(j)

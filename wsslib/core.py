@@ -40,6 +40,7 @@ class DataError(ValueError):
                 ):
         self.path, self.problem, self.fix = Path(path), problem, fix
         super().__init__(f"{path}: {problem}" + (f". Fix: {fix}" if fix else ""))
+    def __reduce__(self): return type(self), (self.path, self.problem, self.fix)   # survives pickling: raised in a worker process, reported whole
 
 # %% ../nbs/00_core.ipynb #78d99079
 def _file_mode()->int:

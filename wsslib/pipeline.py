@@ -19,6 +19,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from .core import DataError, Timer, load_json, save_json, update_config
+from .config import FAST_CPU
 from .data.voc import IGNORE, VOC, VOC_PALETTE, load_label, save_label
 from .data.folds import N_FOLDS, novel_classes, split_samples
 from .cam import CAMConfig, cam_path, load_cam
@@ -58,13 +59,14 @@ class PipelineConfig:
 
     @staticmethod
     def for_data(data:str, # 'synthetic' or 'voc'
-                 quick:bool=False, # synthetic only: tiny networks and few epochs, to see every stage run in a minute or two
+                 quick:bool=False, # synthetic only: the settings of --quick (for its 300-image world: the pseudo labels in about 2 minutes, seg networks only smoke-tested)
                 )->tuple: # (RETABConfig, SegConfig, CAMConfig)
         "The stage configs of a dataset: this world's defaults, a quick smoke-test variant, or the papers' VOC recipes."
-        if data == 'synthetic' and quick:
-            return (RETABConfig(radius=3, aff_epochs=2, bnd_epochs=3, crop=80, resize_long=(80, 112)),
-                    update_config(SegConfig(), neck_layers=2, n_shared=2, epochs=2, aug=dict(crop=80, resize_long=(80, 112))),
-                    update_config(CAMConfig(), epochs=8, aug=dict(crop=80, resize_long=(80, 112)), scales=(1.0, 0.5), crf_scale=4.))
+        if data == 'synthetic' and quick:   # the 300-image world of --quick: the pseudo-label stages shorter and in bf16; seg networks a smoke test
+            fast, crop = dict(precision=FAST_CPU), dict(crop=112, resize_long=(112, 144))
+            return (update_config(RETABConfig(), aff_epochs=5, bnd_epochs=5, **crop, **fast),
+                    update_config(SegConfig(), epochs=2, aug=dict(crop=96, resize_long=(64, 160))),
+                    update_config(CAMConfig(), epochs=16, aug=crop, scales=(1.0, 0.5, 1.5), crf_scale=4., crf_workers=2, val_split='', num_threads=2, **fast))
         if data == 'synthetic': return RETABConfig(), SegConfig(epochs=32), CAMConfig()        # 2 neck layers; 32 epochs = 4,000 steps
         if data != 'voc' or quick: raise ValueError(f"data must be 'synthetic' (optionally quick) or 'voc', got {data!r}{' (quick)' if quick else ''}")
         r = RETABConfig.retab_voc()

@@ -14,11 +14,12 @@ from .core import DataError, add_dataclass_args, config_fields, dataclass_from_a
 from .results import Results, run_config, write_run, render_table, render_pairs
 
 # %% auto #0
-__all__ = ['RESTART_HELP', 'SHARED_FLAGS', 'METHODS', 'SHARED_FIELDS', 'REFUSALS', 'QUICK_CAM', 'QUICK_RRM', 'QUICK_SEG',
-           'QUICK_RETAB', 'QUICK_A2GNN', 'QUICK_FEWSHOT', 'DEMO_PAIRS', 'load_attr', 'Method', 'register', 'get_method',
-           'RunOptions', 'add_shared_flags', 'add_method_parser', 'routes_of', 'method_config', 'check_shared',
-           'default_world', 'resolve_data', 'run_method', 'run_cam_method', 'run_rrm_method', 'run_retab_method',
-           'run_dualbranch_method', 'run_a2gnn_method', 'run_fewshot_method', 'demo_results', 'run_demo_method']
+__all__ = ['RESTART_HELP', 'SHARED_FLAGS', 'METHODS', 'SHARED_FIELDS', 'REFUSALS', 'QUICK_WORLD', 'QUICK_CAM', 'QUICK_RRM',
+           'QUICK_SEG', 'QUICK_RETAB', 'QUICK_A2GNN', 'QUICK_FEWSHOT', 'DEMO_PAIRS', 'load_attr', 'Method', 'register',
+           'get_method', 'RunOptions', 'add_shared_flags', 'add_method_parser', 'routes_of', 'method_config',
+           'check_shared', 'default_world', 'resolve_data', 'run_method', 'run_cam_method', 'run_rrm_method',
+           'run_retab_method', 'run_dualbranch_method', 'run_a2gnn_method', 'run_fewshot_method', 'demo_results',
+           'run_demo_method']
 
 # %% ../nbs/19_registry.ipynb #a07c49bf
 RESTART_HELP = ("train every network again from scratch instead of resuming an interrupted run or reusing a finished one "
@@ -26,12 +27,12 @@ RESTART_HELP = ("train every network again from scratch instead of resuming an i
 
 SHARED_FLAGS = {
     'data': dict(choices=('synthetic', 'voc'), default='synthetic', help='dataset: the synthetic world, or VOC2012 in its standard layout (default: %(default)s)'),
-    'root': dict(type=Path, default=None, help='dataset folder: VOC2012 for voc; the world for synthetic (default: data/synthetic[-sSEED], generated when missing)'),
+    'root': dict(type=Path, default=None, help='dataset folder: VOC2012 for voc; the world for synthetic (default: data/synthetic[-sSEED], with --quick data/synthetic-quick[-sSEED]; generated when missing)'),
     'sbd-root': dict(type=Path, default=None, help='SBD dataset folder (cls/, train.txt, val.txt) for VOC train_aug'),
     'fold': dict(default=None, help="PASCAL-5i fold, 0..3 ('all' where the method runs every fold; refused by methods without folds)"),
     'seed': dict(type=int, default=0, help='seed of the synthetic world and of training; repeat r trains with SEED + 1000 r (default: %(default)s)'),
     'out': dict(type=Path, default=None, help='run folder: config.json, results.json and every stage (default: runs/METHOD)'),
-    'quick': dict(action='store_true', help='tiny networks and few epochs: a smoke test of every stage, not a result'),
+    'quick': dict(action='store_true', help='small networks, few epochs and (without --root) the smaller world data/synthetic-quick[-sSEED] of 300 + 100 images: every stage in minutes'),
     'preset': dict(default=None, help="settings preset, one of the method's (wsslib list shows them); --data voc picks 'voc' where the method has one"),
     'device': dict(default='', choices=('', 'cpu', 'cuda'), help="torch device: '' (a GPU when one is visible, else the CPU), cpu or cuda"),
     'repeats': dict(type=int, default=1, help='training repeats, seeds SEED + 1000 r: the results report mean, sd, se and paired differences (default: %(default)s)'),
@@ -66,6 +67,7 @@ class Method:
     native_repeats: bool = False # run() trains the repeats itself (reads opts.repeats); else the runner repeats it
     extras: tuple = () # more argparse arguments: ((flags...), kwargs) pairs
     protocol: str = '' # how the numbers are measured, in words (copied into meta)
+    quick_note: str = '' # printed after the tables of a --quick run: what its numbers do and do not show
 
 # %% ../nbs/19_registry.ipynb #e4066da8
 METHODS = {}
@@ -201,10 +203,13 @@ def check_shared(m:Method, # the method
     return [int(f)]
 
 # %% ../nbs/19_registry.ipynb #a1b8ae5b
+QUICK_WORLD = dict(n_train=300, n_val=100)   # --quick's world: the default world's images and classes, fewer of them
+
 def default_world(seed:int, # the world's seed
+                  quick:bool=False, # the smaller world of --quick
                  )->Path:
     "Where `wsslib` keeps the synthetic world of `seed` (relative to the working directory)."
-    return Path('data')/('synthetic' if seed == 0 else f'synthetic-s{seed}')
+    return Path('data')/(('synthetic-quick' if quick else 'synthetic') + (f'-s{seed}' if seed else ''))
 
 def resolve_data(args, # parsed arguments with data, root and seed
                  progress:bool=True, # show the world generator's progress bar
@@ -215,9 +220,9 @@ def resolve_data(args, # parsed arguments with data, root and seed
         if not Path(args.root).is_dir(): raise DataError(args.root, 'dataset folder not found', 'pass the VOC2012 folder as --root')
         return Path(args.root)
     from wsslib.data.synth import SynthConfig, generate_world
-    root = Path(args.root) if args.root is not None else default_world(args.seed)
+    quick = bool(getattr(args, 'quick', False)); root = Path(args.root) if args.root is not None else default_world(args.seed, quick)
     if args.root is not None and (root/'synth.json').exists(): return root   # a finished world the user made with `wsslib synth`
-    generate_world(root, SynthConfig(seed=args.seed), progress=progress)
+    generate_world(root, SynthConfig(seed=args.seed, **(QUICK_WORLD if quick and args.root is None else {})), progress=progress)
     return root
 
 # %% ../nbs/19_registry.ipynb #d55d829e
@@ -257,6 +262,8 @@ def run_method(name:str, # a registered method
           + (f", fold{'s' if len(folds) > 1 else ''} {', '.join(map(str, folds))}" if folds else '') + '):')
     print(render_table(res))
     if res.get('pairs'): print('\nPaired differences (points):\n' + render_pairs(res))
+    if res.get('pseudo'): print('\nTrain pseudo labels (what the networks learn from; %):\n' + render_table(res, table='pseudo', spread=False))
+    if args.quick and m.quick_note: print('\n' + m.quick_note)
     print(f"results: {out/'results.json'}; config: {out/'config.json'}; seconds: {res['meta']['seconds']}")
     return res
 
@@ -439,5 +446,7 @@ for _m in (
            extras=((('--shots',), dict(type=int, default=1, help='support images per episode, K (default: %(default)s)')),
                    (('--cache',), dict(type=Path, default=None, help='folder for the trained networks, shared by the 1- and 5-shot runs of a fold and seed (default: the run folder)')))),
     Method('demo', "the main job: the weak-shot pipeline (RETAB's Table 1 on val), with results.json and a report", 'wsslib.pipeline:PipelineConfig', _R + 'run_demo_method',
-           presets={'voc': 'wsslib.pipeline:PipelineConfig'}, folds='all', native_repeats=True, routes={'epochs': ('seg_epochs',), 'batch_size': 'run'}),
+           presets={'voc': 'wsslib.pipeline:PipelineConfig'}, folds='all', native_repeats=True, routes={'epochs': ('seg_epochs',), 'batch_size': 'run'},
+           quick_note=('--quick: the train pseudo labels are the result (a 300-image world; benchmarks/quick_demo.md has their spread over worlds); '
+                       'its segmentation networks train 2 epochs, a smoke test of the stage, not a result: run without --quick for Table 1')),
 ): register(_m)

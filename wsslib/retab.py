@@ -6,7 +6,8 @@ Docs: https://wsslib.github.io/wsslib/retab.html.md"""
 
 # %% ../nbs/14_retab.ipynb #caddcfae
 from __future__ import annotations
-import dataclasses
+import dataclasses, multiprocessing, time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,12 +53,13 @@ class RETABConfig:
     precision: PrecisionConfig = field(default_factory=PrecisionConfig, metadata={'help': 'arithmetic of the training steps of the AffinityNets and the boundary network'})
     num_threads: int = field(default=1, metadata={'help': 'torch CPU threads'})
     device: str = field(default='', metadata={'help': "torch device ('' = CUDA when visible, else CPU)"})
+    workers: int = field(default=2, metadata={'help': "processes for the stages after CAM: 2 runs the boundary net -> RETAB chain beside the PSA -> affgt chain (1: one after the other; the labels are the same)"})
 
     def __post_init__(self):
         self.resize_long = tuple(int(v) for v in self.resize_long)
         checks = [(0 < self.tau < 1, 'tau must be in (0, 1)'), (self.beta > 0 and self.logt >= 0 and self.alpha > 0, 'beta and alpha must be > 0, logt >= 0'),
                   (self.radius >= 2, 'radius must be >= 2'), (self.walk in ('sparse', 'dense'), "walk must be 'sparse' or 'dense'"),
-                  (self.aff_epochs >= 1 and self.bnd_epochs >= 1, 'aff_epochs and bnd_epochs must be >= 1'), (self.preset in ('synthetic', 'voc'), "preset must be 'synthetic' or 'voc'")]
+                  (self.aff_epochs >= 1 and self.bnd_epochs >= 1 and self.workers >= 1, 'aff_epochs, bnd_epochs and workers must be >= 1'), (self.preset in ('synthetic', 'voc'), "preset must be 'synthetic' or 'voc'")]
         for ok, msg in checks:
             if not ok: raise ValueError(f'RETABConfig: {msg}, got {self}')
 
@@ -313,6 +315,43 @@ def _check_cam_dir(cam_dir, names):
         for p in (cam_path(cam_dir, n), Path(cam_dir)/'crf_la'/f'{n}.png', Path(cam_dir)/'crf_ha'/f'{n}.png'):
             if not p.exists(): raise DataError(p, 'CAM file missing from the CAM run folder', 'run the CAM stage with its CRF labels (wsslib.cam.run_cam or `wsslib cam all`) into this folder, or drop --cam-dir')
 
+def _psa_chain(root, cam_dir, out, cache, fold, cfg, names, novel, progress=False):
+    "PSA's AffinityNet (fold-independent, in CACHE/psa) and affgt's: each trained, walked, scored and its background threshold searched."
+    acfg, secs, res = cfg.affinity_config(), {}, {}
+    with Timer('rw', secs):
+        with file_lock(cache/'.psa.lock', 'PSA stage'):                     # fold-independent: shared with other runs of the seed
+            m = load_affinity_net(train_affinity(root, cam_dir, cache/'psa', acfg, names=names, progress=progress), acfg.torch_device)
+            infer_walk(m, root, cam_dir, names, cache/'psa', acfg, progress)
+    with Timer('affgt', secs):
+        m = load_affinity_net(train_mixed_affinity(root, cam_dir, out/'affgt', fold, acfg, names=names, progress=progress), acfg.torch_device)
+        infer_walk(m, root, cam_dir, names, out/'affgt', acfg, progress)
+    with Timer('eval', secs):
+        for k, d in zip(METHODS[1:3], (cache/'psa'/'rw', out/'affgt'/'rw')): res[k] = pseudo_quality(d, root, names, fold, novel, progress)
+    with Timer('search_bg', secs):
+        for k, d in zip(METHODS[1:3], (cache/'psa', out/'affgt')): res[k]['search_bg'] = _walk_search_bg(d/'affinity_net.pth', root, cam_dir, names, fold, novel, acfg, acfg.torch_device, None, progress)
+    return res, secs
+
+def _retab_chain(root, cam_dir, out, cache, fold, cfg, names, novel, progress=False):
+    "The boundary network, then RETAB's AffinityNet and its two-stage walk, scored and its background threshold searched."
+    acfg, secs, res, k = cfg.affinity_config(), {}, {}, METHODS[3]
+    with Timer('boundary', secs): run_boundary(root, out/'boundary', cfg.boundary_config(fold), stages=('train', 'infer'), progress=progress)
+    with Timer('retab', secs):
+        m = load_affinity_net(train_mixed_affinity(root, cam_dir, out/'retab', fold, acfg, out/'boundary', cfg.tau, names, progress), acfg.torch_device)
+        infer_retab(m, root, cam_dir, out/'boundary', names, out/'retab', cfg, progress)
+    with Timer('eval', secs): res[k] = pseudo_quality(out/'retab'/'retab', root, names, fold, novel, progress)
+    with Timer('search_bg', secs): res[k]['search_bg'] = _walk_search_bg(out/'retab'/'affinity_net.pth', root, cam_dir, names, fold, novel, cfg, acfg.torch_device, out/'boundary', progress)
+    return res, secs
+
+def _run_chains(chains, args, workers, progress):
+    "Run independent stage chains one after the other, or each in its own spawned process; their results and seconds, in order."
+    if workers <= 1: return [c(*args, progress=progress) for c in chains]
+    with ProcessPoolExecutor(min(workers, len(chains)), mp_context=multiprocessing.get_context('spawn')) as ex:
+        futs = [ex.submit(c, *args) for c in chains]
+        try: return [f.result() for f in tqdm(futs, desc=f'pseudo-label stages ({min(workers, len(chains))} processes)', disable=not progress)]
+        except BaseException:
+            for f in futs: f.cancel()
+            raise
+
 def run_retab(root, # the dataset folder
               out_dir, # run folder of this fold and seed
               fold:int=0, # PASCAL-5i fold
@@ -324,37 +363,25 @@ def run_retab(root, # the dataset folder
               progress:bool=True)->dict: # the results (also OUT/details.json)
     "CAM -> boundary net -> three AffinityNets -> walks: pseudo labels of CAM, CAM+RW, CAM+RW(affgt+seggt) and CAM+RETAB, scored."
     if fold not in range(N_FOLDS): raise ValueError(f'fold must be in 0..{N_FOLDS - 1}, got {fold}')
-    cfg = dataclasses.replace(cfg or RETABConfig(), seed=seed); acfg = cfg.affinity_config()
+    cfg = dataclasses.replace(cfg or RETABConfig(), seed=seed)
     out = Path(out_dir); cache = Path(cache_dir) if cache_dir else out; out.mkdir(parents=True, exist_ok=True)
-    voc, secs = VOC(root), {}; names = voc.names(cfg.train_split)
+    voc, secs, t0 = VOC(root), {}, time.perf_counter(); names = voc.names(cfg.train_split)
     novel = set(split_samples(voc.image_labels(cfg.train_split), fold)['novel'])
     with Timer('cam', secs):
         if cam_dir is None:
             cam_dir = cache/'cam'
             with file_lock(cache/'.cam.lock', 'CAM stage'): run_cam(root, cam_dir, dataclasses.replace(cam_cfg or CAMConfig(), seed=seed), stages=('train', 'infer'), progress=progress)
         _check_cam_dir(cam_dir, names)
-    with Timer('boundary', secs): run_boundary(root, out/'boundary', cfg.boundary_config(fold), stages=('train', 'infer'), progress=progress)
-    with Timer('rw', secs):
-        with file_lock(cache/'.psa.lock', 'PSA stage'):                     # fold-independent: shared with other runs of the seed
-            m = load_affinity_net(train_affinity(root, cam_dir, cache/'psa', acfg, names=names, progress=progress), acfg.torch_device)
-            infer_walk(m, root, cam_dir, names, cache/'psa', acfg, progress)
-    with Timer('affgt', secs):
-        m = load_affinity_net(train_mixed_affinity(root, cam_dir, out/'affgt', fold, acfg, names=names, progress=progress), acfg.torch_device)
-        infer_walk(m, root, cam_dir, names, out/'affgt', acfg, progress)
-    with Timer('retab', secs):
-        m = load_affinity_net(train_mixed_affinity(root, cam_dir, out/'retab', fold, acfg, out/'boundary', cfg.tau, names, progress), acfg.torch_device)
-        infer_retab(m, root, cam_dir, out/'boundary', names, out/'retab', cfg, progress)
-    res = {}
-    with Timer('eval', secs):
-        res['CAM'] = cam_quality(root, cam_dir, names, fold, novel, progress=progress)
-        for k, d in zip(METHODS[1:], (cache/'psa'/'rw', out/'affgt'/'rw', out/'retab'/'retab')): res[k] = pseudo_quality(d, root, names, fold, novel, progress)
-    with Timer('search_bg', secs):
-        for k, d, c, b in zip(METHODS[1:], (cache/'psa', out/'affgt', out/'retab'), (acfg, acfg, cfg), (None, None, out/'boundary')):
-            res[k]['search_bg'] = _walk_search_bg(d/'affinity_net.pth', root, cam_dir, names, fold, novel, c, acfg.torch_device, b, progress)
+    with Timer('eval', secs): res = {'CAM': cam_quality(root, cam_dir, names, fold, novel, progress=progress)}
+    from wsslib.retab import RETABConfig as Config, _psa_chain, _retab_chain   # by module path, so spawned workers can import them (also from a notebook)
+    wcfg = update_config(Config(), **dataclasses.asdict(cfg))
+    for r, s in _run_chains((_retab_chain, _psa_chain), (root, cam_dir, out, cache, fold, wcfg, names, novel), cfg.workers, progress):
+        res.update(r); secs.update({k: round(secs.get(k, 0) + v, 3) for k, v in s.items()})   # seconds of work, summed over the chains
+    res = {k: res[k] for k in METHODS}; wall = round(time.perf_counter() - t0, 1)
     prev = load_json(out/'details.json').get('work_seconds', {}) if (out/'details.json').exists() else {}
     work = {k: max(v, prev.get(k, 0)) for k, v in secs.items()}                         # a cached stage keeps the seconds of the run that did it
     res.update(aliases={'CAM+RW(seggt)': 'CAM+RW'}, fold=fold, seed=seed, n_images=len(names), n_novel_samples=len(novel & set(names)),
-               seconds={**secs, 'total': round(sum(secs.values()), 1)}, work_seconds={**work, 'total': round(sum(work.values()), 1)}, config=dict(retab=dataclasses.asdict(cfg), cam_dir=str(cam_dir), cache_dir=str(cache)))
+               seconds={**secs, 'total': round(sum(secs.values()), 1), 'wall': wall}, work_seconds={**work, 'total': round(sum(work.values()), 1)}, config=dict(retab=dataclasses.asdict(cfg), cam_dir=str(cam_dir), cache_dir=str(cache)))
     save_json(res, out/'details.json')
     return res
 
