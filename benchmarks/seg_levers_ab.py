@@ -22,6 +22,10 @@ from wsslib.pipeline import PipelineConfig, run_fold
 
 SCORES = ('miou', 'miou_base', 'miou_novel')
 OLD = dict(loss_at='label', precision=dict(cpu_amp=False, channels_last=False), cache_mb=0)   # the step before the levers
+VARIANTS = {'old': OLD,                                                                             # every lever off
+            'label_loss': dict(loss_at='label'),                                                    # only the loss back at label size (bf16 + channels_last kept)
+            'fp32': dict(precision=dict(cpu_amp=False, channels_last=False)),                       # only the arithmetic back to fp32 NCHW (grid loss kept)
+            'epochs16': dict(epochs=16)}                                                            # every lever on, half the epochs
 
 def stats(xs):
     xs = np.asarray(xs, float); sd = float(xs.std(ddof=1)) if len(xs) > 1 else None
@@ -54,6 +58,7 @@ def main(argv=None):
     p.add_argument('--methods', nargs='+', default=['CAM+RW', 'CAM+RETAB'])
     p.add_argument('--workers', type=int, default=2)
     p.add_argument('--json', type=Path, default=None, help='write the comparison here')
+    p.add_argument('--variant', default='old', choices=tuple(VARIANTS), help="what the 'old' side changes: every lever off (old), one lever off, or fewer epochs")
     a = p.parse_args(argv)
     if a.md:
         page = a.md.read_text(); start, end = '<!-- tables -->', '<!-- /tables -->'
@@ -66,7 +71,7 @@ def main(argv=None):
     repeats = len(new[a.methods[0]]['runs'])
     for d in ('shared/cam', 'shared/psa', 'shared/gt_void_filled', f'fold{fold}/retab'):   # the pseudo labels, as they are
         if (a.run/d).exists() and not (a.out/d).exists(): shutil.copytree(a.run/d, a.out/d, symlinks=True)
-    seg = update_config(PipelineConfig.for_data('synthetic')[1], **OLD)
+    seg = update_config(PipelineConfig.for_data('synthetic')[1], **VARIANTS[a.variant])
     t0 = time.time()
     old = run_fold(root, a.out, fold, seed, PipelineConfig(methods=tuple(a.methods), repeats=repeats, workers=a.workers), seg_cfg=seg, progress=False)
     secs = round(time.time() - t0, 1)
@@ -79,7 +84,7 @@ def main(argv=None):
                    'train_seconds_new': [r['train_seconds'] for r in n_runs], 'train_seconds_old': [r['train_seconds'] for r in o_runs],
                    'stats': {s: {'new': stats([r[s] for r in n_runs]), 'old': stats([r[s] for r in o_runs]),
                                  'new_minus_old': stats([x[s] - y[s] for x, y in zip(n_runs, o_runs)])} for s in SCORES}}
-    res = dict(what=__doc__.splitlines()[0], run=str(a.run), fold=fold, seed=seed, repeats=repeats, old_settings=OLD, wall_seconds_old=secs, rows=rows)
+    res = dict(what=__doc__.splitlines()[0], run=str(a.run), fold=fold, seed=seed, repeats=repeats, variant=a.variant, old_settings=VARIANTS[a.variant], wall_seconds_old=secs, rows=rows)
     for m, r in rows.items():
         st = r['stats']['miou_novel']; d = st['new_minus_old']
         print(f"{m:24s} novel: new {100 * st['new']['mean']:.1f} (sd {100 * (st['new']['sd'] or 0):.1f})  old {100 * st['old']['mean']:.1f} (sd {100 * (st['old']['sd'] or 0):.1f})"
