@@ -14,8 +14,8 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['set_seed', 'default_device', 'DataError', 'atomic_write', 'file_lock', 'save_json', 'load_json', 'read_checkpoint',
-           'names_hash', 'Timer', 'config_fields', 'add_dataclass_args', 'nest', 'update_config', 'config_from_dict',
-           'dataclass_from_args']
+           'names_hash', 'Timer', 'Task', 'run_tasks', 'config_fields', 'add_dataclass_args', 'nest', 'update_config',
+           'config_from_dict', 'dataclass_from_args']
 
 # %% ../nbs/00_core.ipynb #45943f29
 def set_seed(seed:int, # the seed for Python's `random`, NumPy's global generator and torch
@@ -144,6 +144,67 @@ class Timer:
     def __exit__(self, *exc):
         self.elapsed = time.perf_counter() - self.t0
         if self.store is not None: self.store[self.name] = round(self.elapsed, 3)
+
+# %% ../nbs/00_core.ipynb #5f1b54b1
+@dataclasses.dataclass
+class Task:
+    "One piece of work of a `run_tasks` graph: `fn(**kwargs)` once every task in `after` is done."
+    fn: Any # the function (importable by module path: it may run in a spawned process)
+    kwargs: Any = dataclasses.field(default_factory=dict) # its keyword arguments, or a function of the finished results {key: result} returning them
+    after: tuple = () # keys of the tasks it needs
+    cost: float = 1. # its length, relative to the other tasks (the longest remaining path starts first)
+    here: Any = None # a function of the keyword arguments: True runs it in this process (cheap work, e.g. reusing a finished network)
+
+def _critical_paths(tasks:dict)->dict:
+    "Each task's cost plus the longest chain of tasks that wait on it (raises on unknown keys or a cycle)."
+    kids = {k: [] for k in tasks}
+    for k, t in tasks.items():
+        for a in t.after:
+            if a not in tasks: raise ValueError(f'task {k!r} waits on unknown task {a!r}')
+            kids[a].append(k)
+    memo, busy = {}, set()
+    def path(k):
+        if k in memo: return memo[k]
+        if k in busy: raise ValueError(f'tasks form a cycle through {k!r}')
+        busy.add(k); memo[k] = tasks[k].cost + max((path(c) for c in kids[k]), default=0.); busy.discard(k)
+        return memo[k]
+    return {k: path(k) for k in tasks}
+
+def run_tasks(tasks:dict, # key -> Task
+              workers:int=1, # processes at once (1: one after the other, in this process)
+              progress:bool=True, # a progress bar
+              desc:str='tasks', # its label
+              spans:dict|None=None, # if given, filled with key -> (start, end): seconds since the call
+             )->dict: # key -> the task's result, in the order of `tasks`
+    "Run a graph of tasks, each as soon as the tasks it needs are done, the longest remaining path first."
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from tqdm.auto import tqdm
+    prio, done, order, t0 = _critical_paths(tasks), {}, list(tasks), time.perf_counter()
+    spans = {} if spans is None else spans; now = lambda: round(time.perf_counter() - t0, 3)
+    ready = lambda: sorted((k for k in order if k not in done and k not in running and all(a in done for a in tasks[k].after)), key=lambda k: -prio[k])
+    kwargs_of = lambda t: t.kwargs(dict(done)) if callable(t.kwargs) else dict(t.kwargs)
+    running, bar = {}, tqdm(total=len(tasks), desc=desc, disable=not progress)
+    ex = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context('spawn')) if workers > 1 and len(tasks) > 1 else None
+    try:
+        while len(done) < len(tasks):
+            for k in ready():
+                t = tasks[k]; kw = kwargs_of(t)
+                if ex is None or (t.here is not None and t.here(kw)):
+                    start = now(); done[k] = t.fn(**kw); spans[k] = (start, now()); bar.update(); break   # then look again: others may be ready
+                if len(running) >= workers: continue
+                running[k] = ex.submit(t.fn, **kw); spans[k] = (now(), None)
+            else:
+                if not running: raise RuntimeError(f'run_tasks: nothing can start; waiting: {[k for k in order if k not in done]}')
+                fin, _ = wait(list(running.values()), return_when=FIRST_COMPLETED)
+                for k in [k for k, f in running.items() if f in fin]: done[k] = running.pop(k).result(); spans[k] = (spans[k][0], now()); bar.update()
+    except BaseException:
+        for f in running.values(): f.cancel()                     # fail fast: what has not started never starts
+        raise
+    finally:
+        bar.close()
+        if ex is not None: ex.shutdown(wait=True, cancel_futures=True)
+    return {k: done[k] for k in order}
 
 # %% ../nbs/00_core.ipynb #44d39132
 def _default(f): return f.default if f.default is not dataclasses.MISSING else f.default_factory()

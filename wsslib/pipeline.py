@@ -6,7 +6,7 @@ Docs: https://wsslib.github.io/wsslib/pipeline.html.md"""
 
 # %% ../nbs/20_pipeline.ipynb #68650b92
 from __future__ import annotations
-import dataclasses, os
+import dataclasses, os, time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,19 +18,20 @@ from scipy import ndimage
 from torch import nn
 from tqdm.auto import tqdm
 
-from .core import DataError, Timer, load_json, save_json, update_config
+from .core import DataError, Task, Timer, load_json, run_tasks, save_json, update_config
 from .config import FAST_CPU
 from .data.voc import IGNORE, VOC, VOC_PALETTE, load_label, save_label
 from .data.folds import N_FOLDS, novel_classes, split_samples
 from .cam import CAMConfig, cam_path, load_cam
 from .boundary import boundary_path, load_boundary_map
-from .retab import METHODS as RETAB_ROWS, RETABConfig, run_retab
+from .retab import METHODS as RETAB_ROWS, RETABConfig, _retab_finish, _retab_start, _retab_tasks, run_retab
 from .segment import DualBranchNet, SegConfig, evaluate_segmentation, load_segnet, n_workers, train_networks, train_segmentation
 
 # %% auto #0
-__all__ = ['METHODS', 'SCORES', 'VOID_POLICIES', 'SHARED_METHODS', 'PipelineConfig', 'training_sets', 'fill_void', 'void_policy',
-           'ground_truth_labels', 'combine_branches', 'NovelFromWeak', 'load_network', 'net_dir', 'run_fold',
-           'mean_over_folds', 'format_table', 'plot_stages', 'plot_predictions', 'write_report', 'run_pipeline']
+__all__ = ['METHODS', 'SCORES', 'VOID_POLICIES', 'SHARED_METHODS', 'CHAIN_OF_SOURCE', 'CHAIN_OF_METHOD', 'PipelineConfig',
+           'training_sets', 'fill_void', 'void_policy', 'ground_truth_labels', 'combine_branches', 'NovelFromWeak',
+           'load_network', 'net_dir', 'run_fold', 'mean_over_folds', 'format_table', 'plot_stages', 'plot_predictions',
+           'write_report', 'run_pipeline']
 
 # %% ../nbs/20_pipeline.ipynb #81a6e7b1
 METHODS = ('CAM+RW', 'CAM+RW(seggt)', 'CAM+RW(affgt+seggt)', 'CAM+RETAB', 'CAM+RETAB+dual-branch', 'Fully Oracle')
@@ -84,11 +85,11 @@ def training_sets(names:list, # training images
     if not base: raise DataError('training set', 'the fold has no base samples among the training images', 'use a bigger training split')
     pl = lambda src, ns: {n: Path(labels[src])/f'{n}.png' for n in ns}
     gt = lambda ns: {n: None for n in ns}
-    sets = {'CAM+RW': (pl('rw', names), None, 'single'), 'CAM+RW(seggt)': ({**gt(base), **pl('rw', nov)}, None, 'single'),
-            'CAM+RW(affgt+seggt)': ({**gt(base), **pl('affgt', nov)}, None, 'single'),
-            'CAM+RETAB': ({**gt(base), **pl('retab', nov)}, None, 'single'),
-            'CAM+RETAB+dual-branch': (gt(base), pl('retab', nov), 'dual'), 'Fully Oracle': (gt(names), None, 'single')}
-    return {m: dict(zip(('strong', 'weak', 'mode'), sets[m])) for m in methods}
+    sets = {'CAM+RW': lambda: (pl('rw', names), None, 'single'), 'CAM+RW(seggt)': lambda: ({**gt(base), **pl('rw', nov)}, None, 'single'),
+            'CAM+RW(affgt+seggt)': lambda: ({**gt(base), **pl('affgt', nov)}, None, 'single'),
+            'CAM+RETAB': lambda: ({**gt(base), **pl('retab', nov)}, None, 'single'),
+            'CAM+RETAB+dual-branch': lambda: (gt(base), pl('retab', nov), 'dual'), 'Fully Oracle': lambda: (gt(names), None, 'single')}
+    return {m: dict(zip(('strong', 'weak', 'mode'), sets[m]())) for m in methods}   # only the sources these methods use are needed
 
 # %% ../nbs/20_pipeline.ipynb #d6291d70
 def fill_void(label:np.ndarray, # (H, W) class ids, IGNORE (255) = void
@@ -151,6 +152,9 @@ def load_network(path, # a model.pth of `wsslib.segment`
 def _slug(method): return method.lower().replace('+', '_').replace('(', '_').replace(')', '').replace('-', '_').replace(' ', '_')
 
 SHARED_METHODS = ('CAM+RW', 'Fully Oracle')   # labels that do not depend on the fold: one network per run
+CHAIN_OF_SOURCE = {'rw': ('psa_chain', 'CAM+RW'), 'affgt': ('psa_chain', 'CAM+RW(affgt+seggt)'), 'retab': ('retab_chain', 'CAM+RETAB')}   # pseudo-label source -> (chain, row)
+CHAIN_OF_METHOD = {'CAM+RW': 'psa_chain', 'CAM+RW(seggt)': 'psa_chain', 'CAM+RW(affgt+seggt)': 'psa_chain', 'CAM+RETAB': 'retab_chain',
+                   'CAM+RETAB+dual-branch': 'retab_chain', 'Fully Oracle': None}   # the chain whose labels a method's network needs
 
 def net_dir(out_dir, # the run folder
             fold:int, # the fold
@@ -197,22 +201,35 @@ def run_fold(root, # the dataset folder
     cfg = cfg or PipelineConfig(); seg_cfg = dataclasses.replace(seg_cfg or PipelineConfig.for_data('synthetic')[1], seed=seed)
     if cfg.seg_epochs: seg_cfg = dataclasses.replace(seg_cfg, epochs=cfg.seg_epochs)
     out = Path(out_dir); fdir = out/f'fold{fold}'; voc, secs = VOC(root), {}
-    with Timer('pseudo_labels', secs):
-        pseudo = run_retab(root, fdir/'retab', fold, seed, retab_cfg, cache_dir=out/'shared', cam_cfg=cam_cfg, progress=progress)
-    names = voc.names(pseudo['config']['retab']['train_split']); val = voc.names(cfg.val_split)
-    novel = set(split_samples(voc.image_labels(pseudo['config']['retab']['train_split']), fold)['novel'])
-    src = {'rw': 'CAM+RW', 'affgt': 'CAM+RW(affgt+seggt)', 'retab': 'CAM+RETAB'}
-    sets = training_sets(names, novel, {k: pseudo[m]['search_bg']['labels'] for k, m in src.items()}, cfg.methods)
+    t0 = time.perf_counter()
+    with Timer('cam', secs): st = _retab_start(root, fdir/'retab', fold, seed, retab_cfg, None, out/'shared', cam_cfg, progress)
+    names, novel, val, res = st['names'], st['novel'], voc.names(cfg.val_split), {}
+    training_sets(names, novel, {}, ('Fully Oracle',))                                   # a fold without base or novel samples fails here, before any training
     gt_files = ground_truth_labels(root, names, cfg.void, out/'shared'/'gt_void_filled', progress)
-    res, gt = {}, lambda labs: labs and {n: (gt_files[n] if p is None else p) for n, p in labs.items()}
-    init = Path(pseudo['config']['cam_dir'])/'cam_classifier.pth' if cfg.init_from_cam else None
-    runs = [(m, r) for r in range(cfg.repeats) for m in sets]                              # repeat r: seed + 1000 r, in METHOD/repeatR/
-    dirs = {(m, r): net_dir(out, fold, m, pseudo['CAM+RW']['search_bg']['threshold'])/(f'repeat{r}' if r else '') for m, r in runs}
-    jobs = {(m, r): dict(root=root, out_dir=dirs[m, r], strong=gt(sets[m]['strong']), weak=gt(sets[m]['weak']), mode=sets[m]['mode'],
-                         cfg=_net_cfg(seg_cfg, sets[m]['mode'], len(names), seed + 1000 * r), on_change='restart', fold=None if m in SHARED_METHODS else fold, init=init)
-            for m, r in runs}
-    with Timer('segmentation', secs): trained = train_networks(jobs, _n_workers(cfg, seg_cfg, len(jobs)), progress)
-    for m in sets:
+    init = st['cam_dir']/'cam_classifier.pth' if cfg.init_from_cam else None
+    gt = lambda labs: labs and {n: (gt_files[n] if p is None else p) for n, p in labs.items()}
+    runs = [(m, r) for r in range(cfg.repeats) for m in cfg.methods]                       # repeat r: seed + 1000 r, in METHOD/repeatR/
+    chains = _retab_tasks(st); dirs, n_jobs = {}, len(runs)
+    def labels_of(done): return {k: done[c][0][m]['search_bg']['labels'] for k, (c, m) in CHAIN_OF_SOURCE.items() if c in done}
+    def job(m, r):                                                                       # a network's arguments, once its chain's labels exist
+        def kwargs(done):
+            s_ = training_sets(names, novel, labels_of(done), (m,))[m]
+            rw_t = done['psa_chain'][0]['CAM+RW']['search_bg']['threshold'] if m == 'CAM+RW' else None
+            dirs[m, r] = net_dir(out, fold, m, rw_t)/(f'repeat{r}' if r else '')
+            return dict(root=root, out_dir=dirs[m, r], strong=gt(s_['strong']), weak=gt(s_['weak']), mode=s_['mode'], cfg=_net_cfg(seg_cfg, s_['mode'], len(names), seed + 1000 * r),
+                        on_change='restart', fold=None if m in SHARED_METHODS else fold, init=init, progress=progress and w <= 1)
+        return Task(train_segmentation, kwargs, after=tuple(c for c in (CHAIN_OF_METHOD[m],) if c), cost=2. if m == 'CAM+RETAB+dual-branch' else 1.,
+                    here=lambda kw: (Path(kw['out_dir'])/'train.json').exists() and (Path(kw['out_dir'])/'model.pth').exists())   # a finished network: its record, read here
+    nets = {(m, r): job(m, r) for m, r in runs}
+    w = _n_workers(cfg, seg_cfg, n_jobs + len(chains))                                  # a GPU: 1 (everything in turn, in this process)
+    if w <= 1:                                                                           # one after the other: the chains with their progress bars
+        for t in chains.values(): t.kwargs['progress'] = progress
+    spans = {}
+    done = run_tasks({**chains, **nets}, w, progress, f'pseudo-label chains and {n_jobs} networks ({w} processes)', spans)
+    pseudo = _retab_finish(st, [done[k] for k in chains]); trained = {k: done[k] for k in nets}
+    chain_end = max(spans[k][1] for k in chains); net_start = min([spans[k][0] for k in nets] or [chain_end])
+    secs.update(pseudo_labels=round(secs['cam'] + chain_end, 1), segmentation=round(max(spans[k][1] for k in spans) - net_start, 1), graph=round(max(spans[k][1] for k in spans), 1))
+    for m in cfg.methods:
         rs = []
         for r in range(cfg.repeats):
             d, t = dirs[m, r], trained[m, r]
@@ -223,7 +240,7 @@ def run_fold(root, # the dataset folder
         if p: res[m]['pseudo'] = {k: p['search_bg'][k] for k in ('threshold', 'miou', 'miou_base', 'miou_novel')}
     res['pseudo_labels'] = {k: {s: pseudo[k].get('search_bg', pseudo[k])[s] for s in ('threshold', *SCORES)} for k in RETAB_ROWS}   # the labels' own scores: CAM's best constant bg, the walks' search bg
     res.update(fold=fold, seed=seed, void=void_policy(root, cfg.void), n_train=len(names), n_novel_samples=len(novel & set(names)), n_val=len(val),
-               seconds={**secs, 'total': round(sum(secs.values()), 1)}, pseudo_label_seconds=pseudo.get('work_seconds', pseudo['seconds']),
+               seconds={**secs, 'total': round(time.perf_counter() - t0, 1)}, pseudo_label_seconds=pseudo.get('work_seconds', pseudo['seconds']),
                config=dict(pipeline=dataclasses.asdict(cfg), seg=dataclasses.asdict(seg_cfg)))
     save_json(res, fdir/'details.json')
     return res

@@ -6,8 +6,7 @@ Docs: https://wsslib.github.io/wsslib/retab.html.md"""
 
 # %% ../nbs/14_retab.ipynb #caddcfae
 from __future__ import annotations
-import dataclasses, multiprocessing, time
-from concurrent.futures import ProcessPoolExecutor
+import dataclasses, time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
-from .core import DataError, Timer, file_lock, load_json, names_hash, save_json, set_seed, update_config
+from .core import DataError, Task, Timer, file_lock, load_json, names_hash, run_tasks, save_json, set_seed, update_config
 from .config import PrecisionConfig, TransformConfig
 from .data.voc import IGNORE, N_CLASSES, VOC, load_label, save_label
 from .data.folds import N_FOLDS, novel_classes, split_samples
@@ -28,9 +27,9 @@ from .affinity import (AffinityConfig, AffinityNet, _pool_labels, affinity_label
 from .boundary import BoundaryConfig, boundary_path, load_boundary, load_boundary_map, run_boundary
 
 # %% auto #0
-__all__ = ['BG_THRESHOLDS', 'METHODS', 'RETABConfig', 'retab_label_map', 'MixedLabels', 'train_mixed_affinity', 'stage_masks',
-           'retab_scores', 'retab_label', 'infer_retab', 'pseudo_quality', 'cam_quality', 'search_bg', 'run_retab',
-           'format_results']
+__all__ = ['BG_THRESHOLDS', 'METHODS', 'CHAIN_COST', 'RETABConfig', 'retab_label_map', 'MixedLabels', 'train_mixed_affinity',
+           'stage_masks', 'retab_scores', 'retab_label', 'infer_retab', 'pseudo_quality', 'cam_quality', 'search_bg',
+           'run_retab', 'format_results']
 
 # %% ../nbs/14_retab.ipynb #2619201e
 @dataclass
@@ -342,26 +341,8 @@ def _retab_chain(root, cam_dir, out, cache, fold, cfg, names, novel, progress=Fa
     with Timer('search_bg', secs): res[k]['search_bg'] = _walk_search_bg(out/'retab'/'affinity_net.pth', root, cam_dir, names, fold, novel, cfg, acfg.torch_device, out/'boundary', progress)
     return res, secs
 
-def _run_chains(chains, args, workers, progress):
-    "Run independent stage chains one after the other, or each in its own spawned process; their results and seconds, in order."
-    if workers <= 1: return [c(*args, progress=progress) for c in chains]
-    with ProcessPoolExecutor(min(workers, len(chains)), mp_context=multiprocessing.get_context('spawn')) as ex:
-        futs = [ex.submit(c, *args) for c in chains]
-        try: return [f.result() for f in tqdm(futs, desc=f'pseudo-label stages ({min(workers, len(chains))} processes)', disable=not progress)]
-        except BaseException:
-            for f in futs: f.cancel()
-            raise
-
-def run_retab(root, # the dataset folder
-              out_dir, # run folder of this fold and seed
-              fold:int=0, # PASCAL-5i fold
-              seed:int=0, # seed of every network (overrides the configs')
-              cfg:RETABConfig|None=None, # RETAB settings
-              cam_dir=None, # a finished CAM run folder to use as it is (default: run CAM into CACHE/cam)
-              cache_dir=None, # folder of the fold-independent stages (CAM, CAM+RW); default: out_dir
-              cam_cfg:CAMConfig|None=None, # CAM settings when CAM runs here
-              progress:bool=True)->dict: # the results (also OUT/details.json)
-    "CAM -> boundary net -> three AffinityNets -> walks: pseudo labels of CAM, CAM+RW, CAM+RW(affgt+seggt) and CAM+RETAB, scored."
+def _retab_start(root, out_dir, fold, seed, cfg, cam_dir, cache_dir, cam_cfg, progress):
+    "CAM (run into CACHE/cam unless given) and its own scores: the state the pseudo-label chains start from."
     if fold not in range(N_FOLDS): raise ValueError(f'fold must be in 0..{N_FOLDS - 1}, got {fold}')
     cfg = dataclasses.replace(cfg or RETABConfig(), seed=seed)
     out = Path(out_dir); cache = Path(cache_dir) if cache_dir else out; out.mkdir(parents=True, exist_ok=True)
@@ -373,17 +354,46 @@ def run_retab(root, # the dataset folder
             with file_lock(cache/'.cam.lock', 'CAM stage'): run_cam(root, cam_dir, dataclasses.replace(cam_cfg or CAMConfig(), seed=seed), stages=('train', 'infer'), progress=progress)
         _check_cam_dir(cam_dir, names)
     with Timer('eval', secs): res = {'CAM': cam_quality(root, cam_dir, names, fold, novel, progress=progress)}
+    return dict(root=root, out=out, cache=cache, fold=fold, seed=seed, cfg=cfg, cam_dir=Path(cam_dir), names=names, novel=novel, res=res, secs=secs, t0=t0)
+
+CHAIN_COST = {'retab_chain': 1.0, 'psa_chain': 1.4}   # their relative lengths at the synthetic defaults (boundary net + RETAB; two AffinityNets + walks)
+
+def _retab_tasks(st:dict)->dict:
+    "The two independent chains after CAM as `run_tasks` tasks: boundary net -> RETAB, and PSA -> affgt."
     from wsslib.retab import RETABConfig as Config, _psa_chain, _retab_chain   # by module path, so spawned workers can import them (also from a notebook)
-    wcfg = update_config(Config(), **dataclasses.asdict(cfg))
-    for r, s in _run_chains((_retab_chain, _psa_chain), (root, cam_dir, out, cache, fold, wcfg, names, novel), cfg.workers, progress):
-        res.update(r); secs.update({k: round(secs.get(k, 0) + v, 3) for k, v in s.items()})   # seconds of work, summed over the chains
-    res = {k: res[k] for k in METHODS}; wall = round(time.perf_counter() - t0, 1)
+    wcfg = update_config(Config(), **dataclasses.asdict(st['cfg']))
+    kw = dict(root=st['root'], cam_dir=st['cam_dir'], out=st['out'], cache=st['cache'], fold=st['fold'], cfg=wcfg, names=st['names'], novel=st['novel'], progress=False)
+    return {k: Task(fn, dict(kw), cost=CHAIN_COST[k]) for k, fn in (('retab_chain', _retab_chain), ('psa_chain', _psa_chain))}
+
+def _retab_finish(st:dict, chains:list)->dict:
+    "Every method's scores from the chains' results, with the seconds of work and of the wall; written to OUT/details.json."
+    res, secs, out, cfg = dict(st['res']), dict(st['secs']), st['out'], st['cfg']
+    for r, s in chains: res.update(r); secs.update({k: round(secs.get(k, 0) + v, 3) for k, v in s.items()})   # seconds of work, summed over the chains
+    res = {k: res[k] for k in METHODS}; wall = round(time.perf_counter() - st['t0'], 1)
     prev = load_json(out/'details.json').get('work_seconds', {}) if (out/'details.json').exists() else {}
     work = {k: max(v, prev.get(k, 0)) for k, v in secs.items()}                         # a cached stage keeps the seconds of the run that did it
-    res.update(aliases={'CAM+RW(seggt)': 'CAM+RW'}, fold=fold, seed=seed, n_images=len(names), n_novel_samples=len(novel & set(names)),
-               seconds={**secs, 'total': round(sum(secs.values()), 1), 'wall': wall}, work_seconds={**work, 'total': round(sum(work.values()), 1)}, config=dict(retab=dataclasses.asdict(cfg), cam_dir=str(cam_dir), cache_dir=str(cache)))
+    res.update(aliases={'CAM+RW(seggt)': 'CAM+RW'}, fold=st['fold'], seed=st['seed'], n_images=len(st['names']), n_novel_samples=len(st['novel'] & set(st['names'])),
+               seconds={**secs, 'total': round(sum(secs.values()), 1), 'wall': wall}, work_seconds={**work, 'total': round(sum(work.values()), 1)},
+               config=dict(retab=dataclasses.asdict(cfg), cam_dir=str(st['cam_dir']), cache_dir=str(st['cache'])))
     save_json(res, out/'details.json')
     return res
+
+def run_retab(root, # the dataset folder
+              out_dir, # run folder of this fold and seed
+              fold:int=0, # PASCAL-5i fold
+              seed:int=0, # seed of every network (overrides the configs')
+              cfg:RETABConfig|None=None, # RETAB settings
+              cam_dir=None, # a finished CAM run folder to use as it is (default: run CAM into CACHE/cam)
+              cache_dir=None, # folder of the fold-independent stages (CAM, CAM+RW); default: out_dir
+              cam_cfg:CAMConfig|None=None, # CAM settings when CAM runs here
+              progress:bool=True)->dict: # the results (also OUT/details.json)
+    "CAM -> boundary net -> three AffinityNets -> walks: pseudo labels of CAM, CAM+RW, CAM+RW(affgt+seggt) and CAM+RETAB, scored."
+    st = _retab_start(root, out_dir, fold, seed, cfg, cam_dir, cache_dir, cam_cfg, progress)
+    tasks = _retab_tasks(st)
+    if st['cfg'].workers <= 1:                                                          # one after the other, with their progress bars
+        for t in tasks.values(): t.kwargs['progress'] = progress
+    done = run_tasks(tasks, min(st['cfg'].workers, len(tasks)), progress and st['cfg'].workers > 1, desc=f"pseudo-label stages ({min(st['cfg'].workers, len(tasks))} processes)")
+    return _retab_finish(st, [done[k] for k in tasks])
 
 def format_results(res:dict, # the output of `run_retab`
                   )->str: # a text table
