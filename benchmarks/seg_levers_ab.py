@@ -25,6 +25,7 @@ OLD = dict(loss_at='label', precision=dict(cpu_amp=False, channels_last=False), 
 VARIANTS = {'old': OLD,                                                                             # every lever off
             'label_loss': dict(loss_at='label'),                                                    # only the loss back at label size (bf16 + channels_last kept)
             'fp32': dict(precision=dict(cpu_amp=False, channels_last=False)),                       # only the arithmetic back to fp32 NCHW (grid loss kept)
+            'grid_soft': dict(loss_at='grid_soft'),                                                 # the grid's cost, each cell's class fractions as soft targets
             'epochs16': dict(epochs=16)}                                                            # every lever on, half the epochs
 
 def stats(xs):
@@ -49,6 +50,20 @@ def render(ab:dict, demo:dict|None)->str:
                 render_table(demo, table='pseudo', spread=False)]
     return '\n'.join(out)
 
+def render_variants(files:list)->str:
+    "One row per variant JSON: what it changes, the defaults' and its novel mIoU, the paired difference (defaults - variant), its verdict."
+    pc = lambda v: '-' if v is None else f'{100 * v:.1f}'
+    out = ['| variant (CAM+RETAB, val fold 0) | changes | defaults novel | variant novel | defaults - variant (paired) | verdict | all-class: defaults - variant | train s per network (defaults / variant) |',
+           '|---|---|---:|---:|---:|---|---:|---:|']
+    for f in files:
+        d = json.loads(Path(f).read_text())
+        for m, r in d['rows'].items():
+            st, sa = r['stats']['miou_novel'], r['stats']['miou']; dn, da = st['new_minus_old'], sa['new_minus_old']; se = dn['se'] or 0
+            verdict = 'within noise' if abs(dn['mean']) <= 2 * se else ('defaults higher' if dn['mean'] > 0 else 'variant higher')
+            out.append(f"| {d.get('variant', 'old')} | `{json.dumps(d['old_settings'])}` | {pc(st['new']['mean'])} ± {pc(st['new']['sd'])} | {pc(st['old']['mean'])} ± {pc(st['old']['sd'])} | "
+                       f"{100 * dn['mean']:+.1f} ± {100 * se:.1f} | {verdict} | {100 * da['mean']:+.1f} ± {100 * (da['se'] or 0):.1f} | {np.mean(r['train_seconds_new']):.0f} / {np.mean(r['train_seconds_old']):.0f} |")
+    return '\n'.join(out)
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--run', type=Path, help='a finished wsslib demo run (fold 0) with the levers on')
@@ -58,8 +73,12 @@ def main(argv=None):
     p.add_argument('--methods', nargs='+', default=['CAM+RW', 'CAM+RETAB'])
     p.add_argument('--workers', type=int, default=2)
     p.add_argument('--json', type=Path, default=None, help='write the comparison here')
+    p.add_argument('--variants', nargs='+', type=Path, default=None, help='with --md: render these variant JSON files between the <!-- variants --> markers instead')
     p.add_argument('--variant', default='old', choices=tuple(VARIANTS), help="what the 'old' side changes: every lever off (old), one lever off, or fewer epochs")
     a = p.parse_args(argv)
+    if a.md and a.variants:
+        page = a.md.read_text(); start, end = '<!-- variants -->', '<!-- /variants -->'
+        a.md.write_text(page[:page.index(start) + len(start)] + '\n' + render_variants(a.variants) + '\n' + page[page.index(end):]); return
     if a.md:
         page = a.md.read_text(); start, end = '<!-- tables -->', '<!-- /tables -->'
         body = render(json.loads(a.json.read_text()), json.loads(a.demo.read_text()) if a.demo and a.demo.exists() else None)

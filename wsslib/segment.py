@@ -29,13 +29,14 @@ from .models.backbones import get_backbone
 # %% auto #0
 __all__ = ['HEADS', 'MODES', 'LOSS_AT', 'SegConfig', 'HeadPart', 'SegNet', 'DualBranchNet', 'masked_ce', 'dual_loss',
            'oversample_copies', 'epoch_batches', 'shard_batch', 'seg_plan', 'check_training_data', 'PlannedSet',
-           'seg_train_config', 'seg_run_key', 'load_segnet', 'labels_on_grid', 'seg_loss', 'train_segmentation',
-           'seg_probs', 'evaluate_segmentation', 'predict', 'SegEnsemble', 'n_workers', 'train_networks']
+           'seg_train_config', 'seg_run_key', 'load_segnet', 'labels_on_grid', 'label_fractions_on_grid', 'seg_loss',
+           'train_segmentation', 'seg_probs', 'evaluate_segmentation', 'predict', 'SegEnsemble', 'n_workers',
+           'train_networks']
 
 # %% ../nbs/15_segment.ipynb #a6be3741
 HEADS = ('largefov', 'aspp')
 MODES = ('single', 'dual', 'oversample')
-LOSS_AT = ('grid', 'label')
+LOSS_AT = ('grid', 'grid_soft', 'label')
 def _as_published(): return dict(loss_at='label', precision=PrecisionConfig())   # the VOC presets: the loss at label size, default memory layout (our CPU speed-ups off)
 
 @dataclass
@@ -58,7 +59,7 @@ class SegConfig:
     oversample: int = field(default=0, metadata={'help': "'oversample' mode: copies of each strong image (0 = balance: round(|weak| / |strong|); paper Table 2: 2, 3, 6)"})
     optim: OptimConfig = field(default_factory=lambda: OptimConfig(lr=2e-3), metadata={'help': "optimisation (DeepLab: SGD lr 1e-3 poly, momentum 0.9, weight decay 5e-4, head lr x10; dual-branch paper: Adam 5e-6, branches x20, lr / 10 after 12 of 20 epochs ('step', step_at 0.6); here AdamW 2e-3 from scratch)"})
     aug: TransformConfig = field(default_factory=lambda: TransformConfig(crop=112, resize_long=(64, 192), brightness=0., contrast=0., saturation=0., hue=0.), metadata={'help': "training augmentation (DeepLab: 321 px crops, scale 0.5-1.5; RETAB: 448; dual-branch: 328; no colour jitter on the synthetic world, whose classes differ by colour)"})
-    loss_at: str = field(default='grid', metadata={'help': "where the loss is taken: 'grid' (the labels subsampled to the stride-8 output grid at each cell's centre, as DeepLab's Caffe training shrinks its labels; 1.5x faster here) or 'label' (the logits upsampled bilinearly to the label size, as the PyTorch ports do)"})
+    loss_at: str = field(default='grid', metadata={'help': "where the loss is taken: 'grid' (the labels subsampled to the stride-8 output grid at each cell's centre, as DeepLab's Caffe training shrinks its labels; 1.5x faster here), 'grid_soft' (each cell's fractions of pixels per class as soft targets: the label-size loss if the logits were constant within a cell, at the grid's cost) or 'label' (the logits upsampled bilinearly to the label size, as the PyTorch ports do)"})
     precision: PrecisionConfig = field(default_factory=lambda: PrecisionConfig(**FAST_CPU), metadata={'help': 'mixed precision on GPUs; here also bf16 autocast and channels-last on the CPU (the step 1.9x faster on 2 cores, benchmarks/profile_fold.md)'})
     checkpoint_every: int = field(default=50, metadata={'help': 'steps between mid-epoch checkpoints (0: at the end of each epoch only)'})
     val_every: int = field(default=0, metadata={'help': 'epochs between val evaluations when val images are given (0: the last epoch only, which is always scored)'})
@@ -169,9 +170,10 @@ class DualBranchNet(nn.Module):
 
 # %% ../nbs/15_segment.ipynb #7a28a35b
 def masked_ce(logits:torch.Tensor, # (B, C, H, W) logits at label size
-              target:torch.Tensor, # (B, H, W) class ids, 255 = ignored
+              target:torch.Tensor, # (B, H, W) class ids, 255 = ignored; or (B, C, H, W) float class fractions (`label_fractions_on_grid`)
              )->torch.Tensor: # scalar: mean over labelled pixels (0 if there are none)
-    "Cross-entropy averaged over the labelled pixels; 0 (not NaN) for a batch without any."
+    "Cross-entropy averaged over the labelled pixels (or against per-cell class fractions); 0 (not NaN) for a batch without any."
+    if target.is_floating_point(): return -(target * F.log_softmax(logits.float(), 1)).sum() / target.sum().clamp(min=1e-6)   # soft: (B, C, h, w) class fractions
     return F.cross_entropy(logits.float(), target, ignore_index=IGNORE, reduction='sum') / (target != IGNORE).sum().clamp(min=1)
 
 def dual_loss(strong:torch.Tensor, # (B, C, H, W) strong-branch logits of the whole batch
@@ -355,8 +357,21 @@ def labels_on_grid(y:torch.Tensor, # (B, H, W) class ids (255 = ignored)
     cols = ((torch.arange(size[1], device=y.device) + 0.5) * W / size[1]).long().clamp(max=W - 1)
     return y[..., rows[:, None], cols]
 
+def label_fractions_on_grid(y:torch.Tensor, # (B, H, W) class ids (255 = ignored)
+                            size:tuple, # (h, w) of the output grid
+                            n_classes:int, # classes C (the logits' channels)
+                           )->torch.Tensor: # (B, C, h, w) float: each cell's fraction of pixels in each class
+    "Soft labels on the output grid: per cell, the fraction of its pixels of each class (void pixels count for none)."
+    B, H, W = y.shape; h, w = size; dev = y.device
+    cell = (torch.arange(H, device=dev) * h // H)[:, None] * w + (torch.arange(W, device=dev) * w // W)[None, :]   # (H, W): each pixel's cell
+    yy = torch.where(y == IGNORE, n_classes, y.long())                                   # void -> an extra bin, dropped below
+    idx = ((torch.arange(B, device=dev)[:, None, None] * (h * w) + cell) * (n_classes + 1) + yy).flatten()
+    cnt = torch.bincount(idx, minlength=B * h * w * (n_classes + 1)).view(B, h, w, n_classes + 1)[..., :n_classes].float()
+    area = torch.bincount(cell.flatten(), minlength=h * w).view(1, h, w, 1).float()
+    return (cnt / area).permute(0, 3, 1, 2)
+
 def seg_loss(mode:str, # 'single', 'oversample' or 'dual'
-             loss_at:str='label', # 'label' (logits upsampled to the labels) or 'grid' (labels subsampled to the logits)
+             loss_at:str='label', # 'label' (logits upsampled to the labels), 'grid' (labels subsampled to the logits) or 'grid_soft' (each cell's class fractions)
             ):
     "The learner's loss of a segmentation run: masked CE, or in 'dual' mode the batch trick (with each branch's term)."
     if loss_at not in LOSS_AT: raise ValueError(f'loss_at must be one of {LOSS_AT}, got {loss_at!r}')
@@ -364,6 +379,7 @@ def seg_loss(mode:str, # 'single', 'oversample' or 'dual'
         _, y, strong = batch
         logits = out if mode != 'dual' else out[0]
         if loss_at == 'grid': y, fit = labels_on_grid(y, logits.shape[-2:]), lambda l: l.float()
+        elif loss_at == 'grid_soft': y, fit = label_fractions_on_grid(y, logits.shape[-2:], logits.shape[1]), lambda l: l.float()
         else: fit = lambda l: F.interpolate(l.float(), y.shape[-2:], mode='bilinear', align_corners=False)
         if mode != 'dual': return masked_ce(fit(out), y)
         tot, ls, lw = dual_loss(fit(out[0]), fit(out[1]), y, int(strong.sum())); return tot, dict(loss_strong=ls, loss_weak=lw)
