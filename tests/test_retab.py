@@ -30,7 +30,8 @@ def test_cli_writes_results(world):
             assert all(0 <= r[x] <= 1 for x in ('miou', 'miou_base', 'miou_novel')), (k, r)
         assert res['novel samples'][k]['miou_novel'] == det[k]['novel_samples']['miou_novel']
         assert res[k]['miou'] == det[k].get('search_bg', det[k])['miou']    # the rows: RETAB's search-bg protocol
-    assert {'cam', 'boundary', 'rw', 'affgt', 'retab', 'eval', 'search_bg'} <= set(det['seconds'])
+    assert {'boundary', 'rw', 'affgt', 'retab', 'eval', 'search_bg', 'wall'} <= set(det['seconds'])
+    assert 'cam' not in det['seconds'] and det['config']['cam_dir'] == str(d/'cam')   # --cam-dir: CAM is read, not rerun
     for k in METHODS[1:]:                                            # the walks under RETAB's "search bg" protocol
         sb = det[k]['search_bg']
         assert sb['threshold'] in BG_THRESHOLDS and all(0 <= sb[x] <= 1 for x in ('miou', 'miou_base', 'miou_novel')), (k, sb)

@@ -202,14 +202,15 @@ def run_fold(root, # the dataset folder
     if cfg.seg_epochs: seg_cfg = dataclasses.replace(seg_cfg, epochs=cfg.seg_epochs)
     out = Path(out_dir); fdir = out/f'fold{fold}'; voc, secs = VOC(root), {}
     t0 = time.perf_counter()
-    with Timer('cam', secs): st = _retab_start(root, fdir/'retab', fold, seed, retab_cfg, None, out/'shared', cam_cfg, progress)
+    st = _retab_start(root, fdir/'retab', fold, seed, retab_cfg, None, out/'shared', cam_cfg)
     names, novel, val, res = st['names'], st['novel'], voc.names(cfg.val_split), {}
     training_sets(names, novel, {}, ('Fully Oracle',))                                   # a fold without base or novel samples fails here, before any training
     gt_files = ground_truth_labels(root, names, cfg.void, out/'shared'/'gt_void_filled', progress)
     init = st['cam_dir']/'cam_classifier.pth' if cfg.init_from_cam else None
     gt = lambda labs: labs and {n: (gt_files[n] if p is None else p) for n, p in labs.items()}
     runs = [(m, r) for r in range(cfg.repeats) for m in cfg.methods]                       # repeat r: seed + 1000 r, in METHOD/repeatR/
-    chains = _retab_tasks(st); dirs, n_jobs = {}, len(runs)
+    dirs, n_jobs = {}, len(runs); w = _n_workers(cfg, seg_cfg, n_jobs + 4)              # a GPU: 1 (everything in turn, in this process)
+    chains = _retab_tasks(st, progress and w <= 1)                                       # CAM, boundary net, RETAB, PSA -> affgt (one after the other: with progress bars)
     def labels_of(done): return {k: done[c][0][m]['search_bg']['labels'] for k, (c, m) in CHAIN_OF_SOURCE.items() if c in done}
     def job(m, r):                                                                       # a network's arguments, once its chain's labels exist
         def kwargs(done):
@@ -218,17 +219,15 @@ def run_fold(root, # the dataset folder
             dirs[m, r] = net_dir(out, fold, m, rw_t)/(f'repeat{r}' if r else '')
             return dict(root=root, out_dir=dirs[m, r], strong=gt(s_['strong']), weak=gt(s_['weak']), mode=s_['mode'], cfg=_net_cfg(seg_cfg, s_['mode'], len(names), seed + 1000 * r),
                         on_change='restart', fold=None if m in SHARED_METHODS else fold, init=init, progress=progress and w <= 1)
-        return Task(train_segmentation, kwargs, after=tuple(c for c in (CHAIN_OF_METHOD[m],) if c), cost=2. if m == 'CAM+RETAB+dual-branch' else 1.,
+        after = (CHAIN_OF_METHOD[m],) if CHAIN_OF_METHOD[m] else ('cam_train',) if init and 'cam_train' in chains else ()   # the oracle: only CAM's classifier (its init)
+        return Task(train_segmentation, kwargs, after=after, cost=2.8 if m == 'CAM+RETAB+dual-branch' else 1.4,
                     here=lambda kw: (Path(kw['out_dir'])/'train.json').exists() and (Path(kw['out_dir'])/'model.pth').exists())   # a finished network: its record, read here
     nets = {(m, r): job(m, r) for m, r in runs}
-    w = _n_workers(cfg, seg_cfg, n_jobs + len(chains))                                  # a GPU: 1 (everything in turn, in this process)
-    if w <= 1:                                                                           # one after the other: the chains with their progress bars
-        for t in chains.values(): t.kwargs['progress'] = progress
     spans = {}
     done = run_tasks({**chains, **nets}, w, progress, f'pseudo-label chains and {n_jobs} networks ({w} processes)', spans)
     pseudo = _retab_finish(st, [done[k] for k in chains]); trained = {k: done[k] for k in nets}
-    chain_end = max(spans[k][1] for k in chains); net_start = min([spans[k][0] for k in nets] or [chain_end])
-    secs.update(pseudo_labels=round(secs['cam'] + chain_end, 1), segmentation=round(max(spans[k][1] for k in spans) - net_start, 1), graph=round(max(spans[k][1] for k in spans), 1))
+    chain_end = max(spans[k][1] for k in chains); net_start = min([spans[k][0] for k in nets] or [chain_end]); end = max(b for _, b in spans.values())
+    secs.update(pseudo_labels=round(chain_end, 1), segmentation=round(end - net_start, 1), graph=round(end, 1))   # overlapping spans of one graph
     for m in cfg.methods:
         rs = []
         for r in range(cfg.repeats):

@@ -27,7 +27,7 @@ from .affinity import (AffinityConfig, AffinityNet, _pool_labels, affinity_label
 from .boundary import BoundaryConfig, boundary_path, load_boundary, load_boundary_map, run_boundary
 
 # %% auto #0
-__all__ = ['BG_THRESHOLDS', 'METHODS', 'CHAIN_COST', 'RETABConfig', 'retab_label_map', 'MixedLabels', 'train_mixed_affinity',
+__all__ = ['BG_THRESHOLDS', 'METHODS', 'STAGE_COST', 'RETABConfig', 'retab_label_map', 'MixedLabels', 'train_mixed_affinity',
            'stage_masks', 'retab_scores', 'retab_label', 'infer_retab', 'pseudo_quality', 'cam_quality', 'search_bg',
            'run_retab', 'format_results']
 
@@ -52,7 +52,7 @@ class RETABConfig:
     precision: PrecisionConfig = field(default_factory=PrecisionConfig, metadata={'help': 'arithmetic of the training steps of the AffinityNets and the boundary network'})
     num_threads: int = field(default=1, metadata={'help': 'torch CPU threads'})
     device: str = field(default='', metadata={'help': "torch device ('' = CUDA when visible, else CPU)"})
-    workers: int = field(default=2, metadata={'help': "processes for the stages after CAM: 2 runs the boundary net -> RETAB chain beside the PSA -> affgt chain (1: one after the other; the labels are the same)"})
+    workers: int = field(default=2, metadata={'help': "processes for the pseudo-label stages: 2 trains CAM beside the boundary net, then runs RETAB beside PSA -> affgt (1: one after the other; the labels are the same)"})
 
     def __post_init__(self):
         self.resize_long = tuple(int(v) for v in self.resize_long)
@@ -330,10 +330,21 @@ def _psa_chain(root, cam_dir, out, cache, fold, cfg, names, novel, progress=Fals
         for k, d in zip(METHODS[1:3], (cache/'psa', out/'affgt')): res[k]['search_bg'] = _walk_search_bg(d/'affinity_net.pth', root, cam_dir, names, fold, novel, acfg, acfg.torch_device, None, progress)
     return res, secs
 
+def _cam_stage(root, cam_dir, cache, cfg, names, stages=('train', 'infer'), progress=False):
+    "CAM's stages into CAM_DIR under the shared lock: the classifier trained, and/or CAMs inferred with their la/ha CRF labels (then checked)."
+    with Timer('cam_' + '_'.join(stages), secs := {}):
+        with file_lock(Path(cache)/'.cam.lock', 'CAM stage'): run_cam(root, cam_dir, cfg, stages=stages, progress=progress)
+        if 'infer' in stages: _check_cam_dir(cam_dir, names)
+    return {}, secs
+
+def _boundary_stage(root, out, cfg, progress=False):
+    "RETAB's boundary network (needs no CAM): trained on the fold's base samples, its boundary maps inferred."
+    with Timer('boundary', secs := {}): run_boundary(root, Path(out)/'boundary', cfg, stages=('train', 'infer'), progress=progress)
+    return {}, secs
+
 def _retab_chain(root, cam_dir, out, cache, fold, cfg, names, novel, progress=False):
-    "The boundary network, then RETAB's AffinityNet and its two-stage walk, scored and its background threshold searched."
+    "RETAB's AffinityNet (from CAM and the boundary maps) and its two-stage walk, scored and its background threshold searched."
     acfg, secs, res, k = cfg.affinity_config(), {}, {}, METHODS[3]
-    with Timer('boundary', secs): run_boundary(root, out/'boundary', cfg.boundary_config(fold), stages=('train', 'infer'), progress=progress)
     with Timer('retab', secs):
         m = load_affinity_net(train_mixed_affinity(root, cam_dir, out/'retab', fold, acfg, out/'boundary', cfg.tau, names, progress), acfg.torch_device)
         infer_retab(m, root, cam_dir, out/'boundary', names, out/'retab', cfg, progress)
@@ -341,34 +352,39 @@ def _retab_chain(root, cam_dir, out, cache, fold, cfg, names, novel, progress=Fa
     with Timer('search_bg', secs): res[k]['search_bg'] = _walk_search_bg(out/'retab'/'affinity_net.pth', root, cam_dir, names, fold, novel, cfg, acfg.torch_device, out/'boundary', progress)
     return res, secs
 
-def _retab_start(root, out_dir, fold, seed, cfg, cam_dir, cache_dir, cam_cfg, progress):
-    "CAM (run into CACHE/cam unless given) and its own scores: the state the pseudo-label chains start from."
+def _retab_start(root, out_dir, fold, seed, cfg, cam_dir, cache_dir, cam_cfg):
+    "What the stage graph starts from: the settings, the images, the fold's novel samples and where CAM is (or goes)."
     if fold not in range(N_FOLDS): raise ValueError(f'fold must be in 0..{N_FOLDS - 1}, got {fold}')
     cfg = dataclasses.replace(cfg or RETABConfig(), seed=seed)
     out = Path(out_dir); cache = Path(cache_dir) if cache_dir else out; out.mkdir(parents=True, exist_ok=True)
-    voc, secs, t0 = VOC(root), {}, time.perf_counter(); names = voc.names(cfg.train_split)
+    voc = VOC(root); names = voc.names(cfg.train_split)
     novel = set(split_samples(voc.image_labels(cfg.train_split), fold)['novel'])
-    with Timer('cam', secs):
-        if cam_dir is None:
-            cam_dir = cache/'cam'
-            with file_lock(cache/'.cam.lock', 'CAM stage'): run_cam(root, cam_dir, dataclasses.replace(cam_cfg or CAMConfig(), seed=seed), stages=('train', 'infer'), progress=progress)
-        _check_cam_dir(cam_dir, names)
-    with Timer('eval', secs): res = {'CAM': cam_quality(root, cam_dir, names, fold, novel, progress=progress)}
-    return dict(root=root, out=out, cache=cache, fold=fold, seed=seed, cfg=cfg, cam_dir=Path(cam_dir), names=names, novel=novel, res=res, secs=secs, t0=t0)
+    run = cam_dir is None; cam_dir = cache/'cam' if run else Path(cam_dir)
+    if not run: _check_cam_dir(cam_dir, names)
+    cam_cfg = dataclasses.replace(cam_cfg or CAMConfig(), seed=seed) if run else None
+    return dict(root=root, out=out, cache=cache, fold=fold, seed=seed, cfg=cfg, cam_dir=cam_dir, cam_cfg=cam_cfg, names=names, novel=novel, t0=time.perf_counter())
 
-CHAIN_COST = {'retab_chain': 1.0, 'psa_chain': 1.4}   # their relative lengths at the synthetic defaults (boundary net + RETAB; two AffinityNets + walks)
+STAGE_COST = {'cam_train': 0.9, 'cam': 0.8, 'boundary': 0.5, 'retab_chain': 1.2, 'psa_chain': 2.4}   # their lengths at the synthetic defaults, in ~100 s (the networks: 1.4, dual-branch 2.8)
 
-def _retab_tasks(st:dict)->dict:
-    "The two independent chains after CAM as `run_tasks` tasks: boundary net -> RETAB, and PSA -> affgt."
-    from wsslib.retab import RETABConfig as Config, _psa_chain, _retab_chain   # by module path, so spawned workers can import them (also from a notebook)
-    wcfg = update_config(Config(), **dataclasses.asdict(st['cfg']))
-    kw = dict(root=st['root'], cam_dir=st['cam_dir'], out=st['out'], cache=st['cache'], fold=st['fold'], cfg=wcfg, names=st['names'], novel=st['novel'], progress=False)
-    return {k: Task(fn, dict(kw), cost=CHAIN_COST[k]) for k, fn in (('retab_chain', _retab_chain), ('psa_chain', _psa_chain))}
+def _retab_tasks(st:dict, progress:bool=False)->dict:
+    "The stages as `run_tasks` tasks: CAM (training, then CAMs and CRF labels) beside the boundary net, then RETAB (needs both) beside PSA -> affgt (needs CAM)."
+    from wsslib.retab import RETABConfig as Config, _boundary_stage, _cam_stage, _psa_chain, _retab_chain   # by module path, so spawned workers can import them (also from a notebook)
+    wcfg = update_config(Config(), **dataclasses.asdict(st['cfg'])); cam = ('cam',) if st['cam_cfg'] else ()
+    kw = dict(root=st['root'], cam_dir=st['cam_dir'], out=st['out'], cache=st['cache'], fold=st['fold'], cfg=wcfg, names=st['names'], novel=st['novel'], progress=progress)
+    ck = dict(root=st['root'], cam_dir=st['cam_dir'], cache=st['cache'], cfg=st['cam_cfg'], names=st['names'], progress=progress)
+    tasks = {'cam_train': Task(_cam_stage, {**ck, 'stages': ('train',)}, cost=STAGE_COST['cam_train']),
+             'cam': Task(_cam_stage, {**ck, 'stages': ('infer',)}, after=('cam_train',), cost=STAGE_COST['cam'])} if cam else {}
+    tasks['boundary'] = Task(_boundary_stage, dict(root=st['root'], out=st['out'], cfg=wcfg.boundary_config(st['fold']), progress=progress), cost=STAGE_COST['boundary'])
+    tasks['retab_chain'] = Task(_retab_chain, dict(kw), after=(*cam, 'boundary'), cost=STAGE_COST['retab_chain'])
+    tasks['psa_chain'] = Task(_psa_chain, dict(kw), after=cam, cost=STAGE_COST['psa_chain'])
+    return tasks
 
 def _retab_finish(st:dict, chains:list)->dict:
-    "Every method's scores from the chains' results, with the seconds of work and of the wall; written to OUT/details.json."
-    res, secs, out, cfg = dict(st['res']), dict(st['secs']), st['out'], st['cfg']
+    "Every method's scores from the stages' results, with the seconds of work and of the wall; written to OUT/details.json."
+    out, cfg, secs = st['out'], st['cfg'], {}
+    with Timer('eval', secs): res = {'CAM': cam_quality(st['root'], st['cam_dir'], st['names'], st['fold'], st['novel'])}
     for r, s in chains: res.update(r); secs.update({k: round(secs.get(k, 0) + v, 3) for k, v in s.items()})   # seconds of work, summed over the chains
+    if cam := [secs.pop(k) for k in ('cam_train', 'cam_infer') if k in secs]: secs['cam'] = round(sum(cam), 3)   # CAM's two tasks as one stage
     res = {k: res[k] for k in METHODS}; wall = round(time.perf_counter() - st['t0'], 1)
     prev = load_json(out/'details.json').get('work_seconds', {}) if (out/'details.json').exists() else {}
     work = {k: max(v, prev.get(k, 0)) for k, v in secs.items()}                         # a cached stage keeps the seconds of the run that did it
@@ -388,12 +404,10 @@ def run_retab(root, # the dataset folder
               cam_cfg:CAMConfig|None=None, # CAM settings when CAM runs here
               progress:bool=True)->dict: # the results (also OUT/details.json)
     "CAM -> boundary net -> three AffinityNets -> walks: pseudo labels of CAM, CAM+RW, CAM+RW(affgt+seggt) and CAM+RETAB, scored."
-    st = _retab_start(root, out_dir, fold, seed, cfg, cam_dir, cache_dir, cam_cfg, progress)
-    tasks = _retab_tasks(st)
-    if st['cfg'].workers <= 1:                                                          # one after the other, with their progress bars
-        for t in tasks.values(): t.kwargs['progress'] = progress
-    done = run_tasks(tasks, min(st['cfg'].workers, len(tasks)), progress and st['cfg'].workers > 1, desc=f"pseudo-label stages ({min(st['cfg'].workers, len(tasks))} processes)")
-    return _retab_finish(st, [done[k] for k in tasks])
+    st = _retab_start(root, out_dir, fold, seed, cfg, cam_dir, cache_dir, cam_cfg)
+    w = st['cfg'].workers; tasks = _retab_tasks(st, progress and w <= 1)              # one after the other: with their progress bars
+    done = run_tasks(tasks, w, progress and w > 1, desc=f'pseudo-label stages ({w} processes)')
+    return _retab_finish(st, list(done.values()))
 
 def format_results(res:dict, # the output of `run_retab`
                   )->str: # a text table
