@@ -18,7 +18,8 @@ from torchvision.transforms.v2 import functional as TF
 from .voc import IGNORE
 
 # %% auto #0
-__all__ = ['RandomResizeLong', 'JointTransform', 'train_transforms', 'eval_transforms', 'normalize_image', 'denormalize']
+__all__ = ['RandomResizeLong', 'JointTransform', 'ScaleNormalize', 'train_transforms', 'eval_transforms', 'normalize_image',
+           'denormalize']
 
 # %% ../../nbs/05_transforms.ipynb #ce55578b
 from ..config import IMAGENET_MEAN, IMAGENET_STD, TransformConfig
@@ -67,10 +68,20 @@ class JointTransform:
         else:
             seed = int(torch.randint(0, 2**62, (), generator=generator))
             with torch.random.fork_rng(devices=[]):
-                torch.manual_seed(seed); x, y = self.pipeline(x, y)
+                torch.random.default_generator.manual_seed(seed); x, y = self.pipeline(x, y)   # the CPU generator (what the transforms draw from)
         return x.as_subclass(torch.Tensor).contiguous(), y.as_subclass(torch.Tensor).long().contiguous()
 
 def _to_float(): return v2.ToDtype({tv_tensors.Image: torch.float32, 'others': None}, scale=True)
+
+class ScaleNormalize(v2.Transform):
+    "uint8 image -> float32 in 0..1, normalised: `v2.ToDtype(scale=True)` then `v2.Normalize`, the same arithmetic in one transform."
+    def __init__(self, mean:tuple, std:tuple):
+        super().__init__(); self.mean, self.std = torch.tensor(mean, dtype=torch.float32).view(-1, 1, 1), torch.tensor(std, dtype=torch.float32).view(-1, 1, 1)
+    def transform(self, inpt, params): # images only; masks pass through
+        if not isinstance(inpt, tv_tensors.Image): return inpt
+        x = inpt.as_subclass(torch.Tensor)
+        if x.dtype != torch.uint8: raise TypeError(f'ScaleNormalize takes uint8 images, got {x.dtype}')
+        return tv_tensors.wrap(x.to(torch.float32).mul_(1.0 / 255).sub_(self.mean).div_(self.std), like=inpt)
 
 def train_transforms(cfg:TransformConfig|None=None, # the hyper-parameters (default: PSA's)
                     )->JointTransform:
@@ -80,7 +91,7 @@ def train_transforms(cfg:TransformConfig|None=None, # the hyper-parameters (defa
         *([RandomResizeLong(*cfg.resize_long)] if cfg.resize_long else []),
         v2.RandomHorizontalFlip(cfg.flip_p),
         v2.ColorJitter(brightness=cfg.brightness, contrast=cfg.contrast, saturation=cfg.saturation, hue=cfg.hue),
-        _to_float(), v2.Normalize(list(cfg.mean), list(cfg.std)),
+        ScaleNormalize(cfg.mean, cfg.std),
         v2.RandomCrop(cfg.crop, pad_if_needed=True, fill={tv_tensors.Image: 0., tv_tensors.Mask: IGNORE})]))
 
 def eval_transforms(cfg:TransformConfig|None=None, # uses `mean`, `std` and `eval_long`
@@ -88,7 +99,7 @@ def eval_transforms(cfg:TransformConfig|None=None, # uses `mean`, `std` and `eva
     "Evaluation transform: normalise only (and resize the long side to `cfg.eval_long` when it is set)."
     cfg = cfg or TransformConfig()
     resize = [RandomResizeLong(cfg.eval_long, cfg.eval_long)] if cfg.eval_long else []
-    return JointTransform(v2.Compose(resize + [_to_float(), v2.Normalize(list(cfg.mean), list(cfg.std))]))
+    return JointTransform(v2.Compose(resize + [ScaleNormalize(cfg.mean, cfg.std)]))
 
 # %% ../../nbs/05_transforms.ipynb #fbb5e02c
 def normalize_image(img:np.ndarray, # (H, W, 3) uint8 RGB image

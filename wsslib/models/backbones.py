@@ -373,8 +373,10 @@ def make_optimizer(groups:list, # parameter groups, e.g. from `param_groups` (ea
                   )->torch.optim.Optimizer:
     "SGD with momentum or AdamW over `groups`, keeping each group's lr and weight decay."
     groups = [dict(g) for g in groups]                       # torch writes its defaults into the dicts it is given
-    if name == 'sgd': return torch.optim.SGD(groups, lr=lr, momentum=momentum)
-    if name == 'adamw': return torch.optim.AdamW(groups, lr=lr)
+    ps = [p for g in groups for p in g['params']]
+    fused = {'fused': True} if ps and all(p.is_floating_point() and p.device.type in ('cpu', 'cuda') for p in ps) else {}   # one kernel per step
+    if name == 'sgd': return torch.optim.SGD(groups, lr=lr, momentum=momentum, **fused)
+    if name == 'adamw': return torch.optim.AdamW(groups, lr=lr, **fused)
     raise ValueError(f'unknown optimizer {name!r}: choose one of {OPTIMIZERS}')
 
 # %% ../../nbs/08_backbones.ipynb #e2f74af1
