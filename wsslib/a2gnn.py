@@ -32,15 +32,16 @@ from .cam import CAMConfig, add_background, cam_path, combine_la_ha, load_cam, l
 from .rrm import RRMConfig, reliable_code
 
 # %% auto #0
-__all__ = ['SUPERVISIONS', 'ABLATIONS', 'A2GNNConfig', 'grabcut_box', 'box_index_map', 'box_seeds', 'fuse_seeds',
+__all__ = ['SUPERVISIONS', 'ABLATIONS', 'ATTENTIONS', 'A2GNNConfig', 'grabcut_box', 'box_index_map', 'box_seeds', 'fuse_seeds',
            'confident_seeds', 'cam_seeds', 'expand_superpixels', 'make_seeds', 'window_offsets', 'window_index',
            'window_edges', 'dense_graph', 'Graph', 'node_features', 'build_graph', 'attention_sparse',
-           'attention_dense', 'A2GNN', 'pair_kernel', 'seed_ce', 'gated_crf_loss', 'mp_points', 'mp_loss',
-           'consistency_check', 'fit_graph']
+           'attention_dense', 'TileGraph', 'tile_graph', 'attention_tiles', 'A2GNN', 'pair_kernel', 'seed_ce',
+           'gated_crf_loss', 'mp_points', 'mp_loss', 'consistency_check', 'fit_graph']
 
 # %% ../nbs/16_a2gnn.ipynb #dfc09eeb
 SUPERVISIONS = ('box', 'scribble', 'point', 'tag')
 ABLATIONS = ('no_prior', 'no_mp', 'no_reg', 'no_cc', 'no_rw', 'rw')
+ATTENTIONS = ('auto', 'tiles', 'window', 'dense')   # forms of the attention layer (fit_graph)
 
 @dataclass
 class A2GNNConfig:
@@ -87,7 +88,7 @@ class A2GNNConfig:
     rw_logt: int = field(default=6, metadata={'help': 'random walk: log2 of the number of steps (C: 6)'})
     rw_alpha: float = field(default=6., metadata={'help': 'random walk: CAM background power (1 - max)^alpha (C: 6)'})
     crf: str = field(default='a2gnn', metadata={'help': "dense-CRF preset of the final pseudo labels ('' = none; C: 'a2gnn', T: 'psa')"})
-    attention: str = field(default='auto', metadata={'help': "attention form: 'window' (memory linear in N), 'dense' (N x N) or 'auto' (dense up to 4096 nodes, faster on a CPU; same result)"})
+    attention: str = field(default='auto', metadata={'help': "attention form: 'tiles' (batched products over grid tiles, the fastest), 'window' (memory linear in N), 'dense' (N x N); 'auto' = 'tiles'; the same result"})
     ablations: tuple = field(default=(), metadata={'help': f"variants also trained per image on the same graph and scored: any of {', '.join(ABLATIONS)}"})
     seed: int = field(default=0, metadata={'help': 'seed of every network'})
     num_threads: int = field(default=1, metadata={'help': 'torch CPU threads'})
@@ -99,7 +100,7 @@ class A2GNNConfig:
                   (0 < self.ratio <= 1, 'ratio must be in (0, 1]'), (len(self.dims) == 3, 'dims must give three widths'), (self.n_images >= 0, 'n_images must be >= 0'),
                   (self.crop % 8 == 0 and self.crop >= 16, 'crop must be a multiple of 8, >= 16'), (set(self.ablations) <= set(ABLATIONS), f'ablations must be among {ABLATIONS}'),
                   (self.crf == '' or self.crf in ('psa', 'rrm_test', 'a2gnn', 'irn_label'), "crf must be '' or a wsslib.crf preset"), (self.num_threads >= 1, 'num_threads must be >= 1'),
-                  (self.attention in ('auto', 'window', 'dense'), "attention must be 'auto', 'window' or 'dense'")]
+                  (self.attention in ATTENTIONS, f"attention must be one of {ATTENTIONS}")]
         for ok, msg in checks:
             if not ok: raise ValueError(f'A2GNNConfig: {msg}, got {self}')
 
@@ -286,8 +287,9 @@ def node_features(model:AffinityNet, # the affinity CNN
     return X / X.abs().sum(1, keepdim=True).clamp(min=1e-8), emb
 
 def _pair_dist(f, radius):
-    "mean_c |f_c(p) - f_c(p + o_k)| for every half-disc pair: (B, K, h, w)."
-    return (f.unsqueeze(2) - neighbours(f, radius)).abs().mean(1)
+    "mean_c |f_c(p) - f_c(p + o_k)| for every half-disc pair: (B, K, h, w) (0-padded outside the map; one offset at a time, never K copies of f)."
+    offs, m = neighbour_offsets(radius), radius - 1; h, w = f.shape[-2:]; fp = F.pad(f, (m, m, m, m))
+    return torch.stack([(f - fp[..., m + dy:m + dy + h, m + dx:m + dx + w]).abs_().mean(-3) for dy, dx in offs], -3)
 
 def build_graph(model:AffinityNet, # the trained affinity CNN
                 img:np.ndarray, # (H, W, 3) uint8 image
@@ -337,6 +339,53 @@ def attention_dense(Hl:torch.Tensor, # (N, d) node features
     P = torch.softmax(s.masked_fill(drop, float('-inf')), 1)
     return P @ Hl, P
 
+# %% ../nbs/16_a2gnn.ipynb #a7c1e202
+@dataclass
+class TileGraph:
+    "A window graph in t x t tiles of the grid: for each tile's nodes, which of the (t + 2m)^2 block nodes around it are in their window, and the edge weights."
+    valid: torch.Tensor    # (T, t*t, k*k) bool: block node in the query node's window (padding nodes: only themselves)
+    E: torch.Tensor        # (T, t*t, k*k) edge weights, clamped at 0 (0 outside the window)
+    qidx: torch.Tensor     # (T*t*t,) long: the node at each tile position (N: a zero padding node)
+    kidx: torch.Tensor     # (T*k*k,) long: the node at each block position (N outside the map)
+    nidx: torch.Tensor     # (N,) long: each node's row among the tile positions
+    h: int; w: int; t: int; m: int
+
+def tile_graph(idx:torch.Tensor, # (N, M) window indices (`window_index`), -1 outside the map
+               E:torch.Tensor, # (N, M) window edge weights (`window_edges`)
+               h:int, w:int, # the grid (N = h w, row-major)
+               t:int=8, # tile side
+              )->TileGraph:
+    "The window table laid out per tile, for `attention_tiles`."
+    N = h * w; ys, xs = torch.arange(N) // w, torch.arange(N) % w; ok = idx >= 0; q = idx.clamp(min=0)
+    m = max(int(((ys[q] - ys[:, None]).abs() * ok).max()), int(((xs[q] - xs[:, None]).abs() * ok).max()))   # the window's reach
+    ny, nx, k = -(-h // t), -(-w // t), t + 2 * m
+    tile, slot = (ys // t) * nx + xs // t, (ys % t) * t + xs % t                                # each node's tile and place in it
+    key = (ys[q] - (ys // t)[:, None] * t + m) * k + xs[q] - (xs // t)[:, None] * t + m          # its window's nodes in the tile's block
+    valid = torch.zeros(ny * nx, t * t, k * k, dtype=torch.bool); Et = torch.zeros(ny * nx, t * t, k * k, dtype=E.dtype)
+    T_, S_ = tile[:, None].expand_as(idx)[ok], slot[:, None].expand_as(idx)[ok]
+    valid[T_, S_, key[ok]] = True; Et[T_, S_, key[ok]] = E[ok].clamp(min=0)
+    pad = torch.ones(ny * nx, t * t, dtype=torch.bool); pad[tile, slot] = False; pt, ps = pad.nonzero().unbind(1)
+    valid[pt, ps, (ps // t + m) * k + ps % t + m] = True                                     # a padding node: itself (zero features)
+    def node(yy, xx): return torch.where((yy >= 0) & (yy < h) & (xx >= 0) & (xx < w), yy * w + xx, N)
+    ty, tx = (torch.arange(ny) * t)[:, None, None, None], (torch.arange(nx) * t)[None, :, None, None]
+    qidx = node(ty + torch.arange(t)[:, None], tx + torch.arange(t)).reshape(-1)
+    kidx = node(ty - m + torch.arange(k)[:, None], tx - m + torch.arange(k)).reshape(-1)
+    return TileGraph(valid, Et, qidx, kidx, tile * t * t + slot, h, w, t, m)
+
+def attention_tiles(Hl:torch.Tensor, # (N, d) node features H^l
+                    g:TileGraph, # the window graph in tiles (`tile_graph`)
+                    w_l, beta:float=10., mask_negative:bool=True, # as in `attention_sparse`
+                   )->tuple: # (H^{l+1} (N, d), P (T, t*t, k*k) attention weights per tile)
+    "`attention_sparse` as two batched matrix products per layer over the grid's tiles: the same result, O(N k^2) memory."
+    T, d = len(g.valid), Hl.shape[1]; x = torch.cat([Hl, Hl.new_zeros(1, d)])                # row N: the zero padding node
+    Hn = x / (x.norm(dim=1, keepdim=True) + 1e-7)
+    qn, kn, v = Hn.index_select(0, g.qidx).view(T, -1, d), Hn.index_select(0, g.kidx).view(T, -1, d), x.index_select(0, g.kidx).view(T, -1, d)
+    c = torch.bmm(qn, kn.transpose(1, 2))                                     # (T, t*t, k*k) cosines
+    s = w_l * c + beta * g.E * (c > 0)
+    drop = ~g.valid | (c < 0) if mask_negative else ~g.valid
+    P = torch.softmax(s.masked_fill(drop, float('-inf')), -1)
+    return torch.bmm(P, v).view(-1, d).index_select(0, g.nidx), P
+
 # %% ../nbs/16_a2gnn.ipynb #414d9b0e
 class A2GNN(nn.Module):
     "Embedding (linear, ReLU, dropout) -> `layers` affinity attention layers (no weights; a learnable temperature each) -> linear classifier."
@@ -355,11 +404,12 @@ class A2GNN(nn.Module):
         self.beta, self.mask_negative = beta, mask_negative
 
     def forward(self, x:torch.Tensor, # (N, d_in)
-                g, # a `Graph` (window attention), or a (window (N, N) bool, edges (N, N)) pair (dense attention)
+                g, # a `TileGraph` (tiled attention), a `Graph` (window attention), or a (window (N, N) bool, edges (N, N)) pair (dense)
                )->tuple: # (logits (N, n_out), H^{L+1} (N, hidden))
         h = self.drop(F.relu(self.embed(x)))
         for w in self.w:
             h = (attention_dense(h, *g, w, self.beta, self.mask_negative) if isinstance(g, tuple)
+                 else attention_tiles(h, g, w, self.beta, self.mask_negative) if isinstance(g, TileGraph)
                  else attention_sparse(h, g.idx, g.edges, w, self.beta, self.mask_negative))[0]
         return self.out(h), h
 
@@ -443,14 +493,14 @@ def fit_graph(g:Graph, # the image's graph
               n_out:int, # number of classes C
               boxes=None, # (K, 5) boxes with class indices (box supervision)
               cfg:A2GNNConfig|None=None, # network and loss settings
-              attention:str='auto', # 'window' (O(N M) memory), 'dense' (N x N, the reference code's form) or 'auto' (dense up to 4096 nodes: faster on a CPU)
+              attention:str='auto', # 'tiles' (batched products over grid tiles: the fastest), 'window' (O(N M) memory), 'dense' (N x N, the reference code's form); 'auto' = 'tiles'
              )->dict: # probs (C, H, W), removed (seeds removed by consistency checking), points (MP points of the last step), log, model
     "Train a fresh A²GNN on one graph from its seeds (two stages: CE + MP, then + L_reg + consistency checking) and predict every node."
     cfg = cfg or A2GNNConfig(); boxes = np.zeros((0, 5), np.int64) if boxes is None else np.asarray(boxes, np.int64).reshape(-1, 5)
     model = A2GNN(g.x.shape[1], n_out, cfg.hidden, cfg.layers, cfg.dropout, cfg.beta if cfg.prior else 0., cfg.mask_negative)
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-    if attention not in ('auto', 'window', 'dense'): raise ValueError(f"attention must be 'auto', 'window' or 'dense', got {attention!r}")
-    gg = dense_graph(g.idx, g.edges) if attention == 'dense' or (attention == 'auto' and len(g.x) <= 4096) else g
+    if attention not in ATTENTIONS: raise ValueError(f"attention must be one of {ATTENTIONS}, got {attention!r}")
+    gg = dense_graph(g.idx, g.edges) if attention == 'dense' else g if attention == 'window' else tile_graph(g.idx, g.edges, g.h, g.w)
     sd = torch.as_tensor(np.asarray(seeds), dtype=torch.long).clone()
     use_mp = cfg.mp and len(boxes) > 0; removed, pts, log = 0, [], []
     for ep in range(cfg.epochs):

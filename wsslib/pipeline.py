@@ -178,6 +178,12 @@ def _evaluate(model_path, root, names, fold, out, progress=True):
     save_json({'key': key, 'result': res}, out)
     return res
 
+def _train_and_evaluate(val_names, val_fold, **kw):
+    "`train_segmentation(**kw)`, then its val scores (cached next to the network), in the same worker."
+    t = train_segmentation(**kw); d = Path(kw['out_dir'])
+    _evaluate(d/'model.pth', kw['root'], val_names, val_fold, d/f'val_fold{val_fold}.json', False)
+    return t
+
 def _n_workers(cfg, seg_cfg, n_jobs):
     "Networks trained at once: `cfg.workers`, or one per CPU core (at `num_threads` each) when there is no GPU, else 1."
     return n_workers(n_jobs, seg_cfg.num_threads, cfg.workers)
@@ -217,17 +223,19 @@ def run_fold(root, # the dataset folder
             s_ = training_sets(names, novel, labels_of(done), (m,))[m]
             rw_t = done['psa_chain'][0]['CAM+RW']['search_bg']['threshold'] if m == 'CAM+RW' else None
             dirs[m, r] = net_dir(out, fold, m, rw_t)/(f'repeat{r}' if r else '')
-            return dict(root=root, out_dir=dirs[m, r], strong=gt(s_['strong']), weak=gt(s_['weak']), mode=s_['mode'], cfg=_net_cfg(seg_cfg, s_['mode'], len(names), seed + 1000 * r),
+            return dict(val_names=val, val_fold=fold, root=root, out_dir=dirs[m, r], strong=gt(s_['strong']), weak=gt(s_['weak']), mode=s_['mode'], cfg=_net_cfg(seg_cfg, s_['mode'], len(names), seed + 1000 * r),
                         on_change='restart', fold=None if m in SHARED_METHODS else fold, init=init, progress=progress and w <= 1)
         after = (CHAIN_OF_METHOD[m],) if CHAIN_OF_METHOD[m] else ('cam_train',) if init and 'cam_train' in chains else ()   # the oracle: only CAM's classifier (its init)
-        return Task(train_segmentation, kwargs, after=after, cost=2.8 if m == 'CAM+RETAB+dual-branch' else 1.4,
+        return Task(train_eval, kwargs, after=after, cost=2.8 if m == 'CAM+RETAB+dual-branch' else 1.4,
                     here=lambda kw: (Path(kw['out_dir'])/'train.json').exists() and (Path(kw['out_dir'])/'model.pth').exists())   # a finished network: its record, read here
+    from wsslib.pipeline import _train_and_evaluate as train_eval                         # by module path, so spawned workers can import it (also from a notebook)
     nets = {(m, r): job(m, r) for m, r in runs}
     spans = {}
     done = run_tasks({**chains, **nets}, w, progress, f'pseudo-label chains and {n_jobs} networks ({w} processes)', spans)
     pseudo = _retab_finish(st, [done[k] for k in chains]); trained = {k: done[k] for k in nets}
     chain_end = max(spans[k][1] for k in chains); net_start = min([spans[k][0] for k in nets] or [chain_end]); end = max(b for _, b in spans.values())
     secs.update(pseudo_labels=round(chain_end, 1), segmentation=round(end - net_start, 1), graph=round(end, 1))   # overlapping spans of one graph
+    spans = {(k if isinstance(k, str) else f'{k[0]}/repeat{k[1]}'): [round(a, 1), round(b, 1)] for k, (a, b) in spans.items()}   # each task's start and end (s into the graph)
     for m in cfg.methods:
         rs = []
         for r in range(cfg.repeats):
@@ -239,7 +247,7 @@ def run_fold(root, # the dataset folder
         if p: res[m]['pseudo'] = {k: p['search_bg'][k] for k in ('threshold', 'miou', 'miou_base', 'miou_novel')}
     res['pseudo_labels'] = {k: {s: pseudo[k].get('search_bg', pseudo[k])[s] for s in ('threshold', *SCORES)} for k in RETAB_ROWS}   # the labels' own scores: CAM's best constant bg, the walks' search bg
     res.update(fold=fold, seed=seed, void=void_policy(root, cfg.void), n_train=len(names), n_novel_samples=len(novel & set(names)), n_val=len(val),
-               seconds={**secs, 'total': round(time.perf_counter() - t0, 1)}, pseudo_label_seconds=pseudo.get('work_seconds', pseudo['seconds']),
+               seconds={**secs, 'total': round(time.perf_counter() - t0, 1)}, spans=spans, pseudo_label_seconds=pseudo.get('work_seconds', pseudo['seconds']),
                config=dict(pipeline=dataclasses.asdict(cfg), seg=dataclasses.asdict(seg_cfg)))
     save_json(res, fdir/'details.json')
     return res
