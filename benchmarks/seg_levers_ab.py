@@ -87,6 +87,8 @@ def main(argv=None):
     cfg = json.loads((a.run/'config.json').read_text()); det = json.loads((a.run/'details.json').read_text())
     fold, seed = 0, cfg['seed']; new = det['per_fold'][str(fold)]
     root = Path(cfg['root'])
+    missing = [m for m in a.methods if m not in new]
+    if missing: sys.exit(f"error: {a.run} has no networks of {missing} (its methods: {[m for m in new if isinstance(new[m], dict) and 'runs' in new[m]]}); run `wsslib demo --methods ...` with them first")
     repeats = len(new[a.methods[0]]['runs'])
     for d in ('shared/cam', 'shared/psa', 'shared/gt_void_filled', f'fold{fold}/retab'):   # the pseudo labels, as they are
         if (a.run/d).exists() and not (a.out/d).exists(): shutil.copytree(a.run/d, a.out/d, symlinks=True)
