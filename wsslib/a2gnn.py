@@ -372,6 +372,16 @@ def tile_graph(idx:torch.Tensor, # (N, M) window indices (`window_index`), -1 ou
     kidx = node(ty - m + torch.arange(k)[:, None], tx - m + torch.arange(k)).reshape(-1)
     return TileGraph(valid, Et, qidx, kidx, tile * t * t + slot, h, w, t, m)
 
+class _Bmm(torch.autograd.Function):
+    "Batched a @ b (or a @ b^T with `nt`) whose backward never asks torch's CPU bmm for a transposed left operand (5x slower there: it loops over the batch)."
+    @staticmethod
+    def forward(ctx, a, b, nt=False): ctx.save_for_backward(a, b); ctx.nt = nt; return torch.bmm(a, b.mT if nt else b)
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        if ctx.nt: return torch.bmm(g, b), torch.bmm(g.mT.contiguous(), a), None
+        return torch.bmm(g, b.mT), torch.bmm(a.mT.contiguous(), g), None
+
 def attention_tiles(Hl:torch.Tensor, # (N, d) node features H^l
                     g:TileGraph, # the window graph in tiles (`tile_graph`)
                     w_l, beta:float=10., mask_negative:bool=True, # as in `attention_sparse`
@@ -380,11 +390,11 @@ def attention_tiles(Hl:torch.Tensor, # (N, d) node features H^l
     T, d = len(g.valid), Hl.shape[1]; x = torch.cat([Hl, Hl.new_zeros(1, d)])                # row N: the zero padding node
     Hn = x / (x.norm(dim=1, keepdim=True) + 1e-7)
     qn, kn, v = Hn.index_select(0, g.qidx).view(T, -1, d), Hn.index_select(0, g.kidx).view(T, -1, d), x.index_select(0, g.kidx).view(T, -1, d)
-    c = torch.bmm(qn, kn.transpose(1, 2))                                     # (T, t*t, k*k) cosines
+    c = _Bmm.apply(qn, kn, True)                                              # (T, t*t, k*k) cosines
     s = w_l * c + beta * g.E * (c > 0)
     drop = ~g.valid | (c < 0) if mask_negative else ~g.valid
     P = torch.softmax(s.masked_fill(drop, float('-inf')), -1)
-    return torch.bmm(P, v).view(-1, d).index_select(0, g.nidx), P
+    return _Bmm.apply(P, v).view(-1, d).index_select(0, g.nidx), P
 
 # %% ../nbs/16_a2gnn.ipynb #414d9b0e
 class A2GNN(nn.Module):
