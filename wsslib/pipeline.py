@@ -18,7 +18,7 @@ from scipy import ndimage
 from torch import nn
 from tqdm.auto import tqdm
 
-from .core import DataError, Task, Timer, load_json, run_tasks, save_json, update_config
+from .core import DataError, Task, load_json, run_tasks, save_json, update_config
 from .config import FAST_CPU
 from .data.voc import IGNORE, VOC, VOC_PALETTE, load_label, save_label
 from .data.folds import N_FOLDS, novel_classes, split_samples
@@ -240,7 +240,7 @@ def run_fold(root, # the dataset folder
         rs = []
         for r in range(cfg.repeats):
             d, t = dirs[m, r], trained[m, r]
-            with Timer(f'eval {m}', secs): sc = _evaluate(d/'model.pth', root, val, fold, d/f'val_fold{fold}.json', progress)
+            sc = _evaluate(d/'model.pth', root, val, fold, d/f'val_fold{fold}.json', progress)   # scored in the network's task: read back
             rs.append({**sc, 'seed': seed + 1000 * r, 'steps': t['steps'], 'train_seconds': t['seconds'], 'model': str(d/'model.pth')})   # of the run that trained it
         res[m] = {**{k: float(np.mean([x[k] for x in rs])) for k in SCORES}, **{k: rs[0][k] for k in ('steps', 'train_seconds', 'model')}, 'runs': rs}
         p = pseudo.get({'CAM+RW(seggt)': 'CAM+RW', 'CAM+RETAB+dual-branch': 'CAM+RETAB'}.get(m, m))

@@ -332,7 +332,7 @@ def _psa_chain(root, cam_dir, out, cache, fold, cfg, names, novel, progress=Fals
 
 def _cam_stage(root, cam_dir, cache, cfg, names, stages=('train', 'infer'), progress=False):
     "CAM's stages into CAM_DIR under the shared lock: the classifier trained, and/or CAMs inferred with their la/ha CRF labels (then checked)."
-    with Timer('cam_' + '_'.join(stages), secs := {}):
+    with Timer('cam', secs := {}):                                                  # both CAM tasks under one key: the chains' seconds are summed by key
         with file_lock(Path(cache)/'.cam.lock', 'CAM stage'): run_cam(root, cam_dir, cfg, stages=stages, progress=progress)
         if 'infer' in stages: _check_cam_dir(cam_dir, names)
     return {}, secs
@@ -384,7 +384,6 @@ def _retab_finish(st:dict, chains:list)->dict:
     out, cfg, secs = st['out'], st['cfg'], {}
     with Timer('eval', secs): res = {'CAM': cam_quality(st['root'], st['cam_dir'], st['names'], st['fold'], st['novel'])}
     for r, s in chains: res.update(r); secs.update({k: round(secs.get(k, 0) + v, 3) for k, v in s.items()})   # seconds of work, summed over the chains
-    if cam := [secs.pop(k) for k in ('cam_train', 'cam_infer') if k in secs]: secs['cam'] = round(sum(cam), 3)   # CAM's two tasks as one stage
     res = {k: res[k] for k in METHODS}; wall = round(time.perf_counter() - st['t0'], 1)
     prev = load_json(out/'details.json').get('work_seconds', {}) if (out/'details.json').exists() else {}
     work = {k: max(v, prev.get(k, 0)) for k, v in secs.items()}                         # a cached stage keeps the seconds of the run that did it

@@ -71,8 +71,6 @@ class JointTransform:
                 torch.random.default_generator.manual_seed(seed); x, y = self.pipeline(x, y)   # the CPU generator (what the transforms draw from)
         return x.as_subclass(torch.Tensor).contiguous(), y.as_subclass(torch.Tensor).long().contiguous()
 
-def _to_float(): return v2.ToDtype({tv_tensors.Image: torch.float32, 'others': None}, scale=True)
-
 class ScaleNormalize(v2.Transform):
     "uint8 image -> float32 in 0..1, normalised: `v2.ToDtype(scale=True)` then `v2.Normalize`, the same arithmetic in one transform."
     def __init__(self, mean:tuple, std:tuple):
