@@ -29,6 +29,16 @@ def test_every_shared_flag_exists_on_every_method_with_the_same_meaning():
         flags = [o for o in acts if o.startswith('--')]
         assert len(flags) == len(set(flags)), name                 # one flag per name: config fields named like shared flags have none
 
+def test_method_help_builds_without_torch():
+    "Every method's flags come from wsslib.config, which imports without torch: `wsslib NAME --help` stays cheap."
+    import subprocess, sys
+    code = ("import sys\nfrom wsslib.cli import main\nfor m in %r:\n    try: main([m, '--help'])\n    except SystemExit: pass\n"
+            "print('TORCH', 'torch' in sys.modules)") % (SEVEN,)
+    r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().endswith('TORCH False'), r.stdout[-300:]
+    for flag in ('--optim-lr', '--aug-crop', '--tau', '--supervision', '--cgm-iou', '--seg-epochs'): assert flag in r.stdout, flag   # the methods' own flags are there
+
 def _check_run(out, method, repeats=1):
     cfg = json.loads((out/'config.json').read_text())
     assert cfg['method'] == method and isinstance(cfg['config'], dict) and cfg['seed'] == 0

@@ -20,7 +20,7 @@ from skimage.segmentation import slic
 from tqdm.auto import tqdm
 
 from .core import DataError, Timer, atomic_write, load_json, names_hash, read_checkpoint, save_json, set_seed, update_config
-from .config import TransformConfig
+from .config import TransformConfig, ABLATIONS, ATTENTIONS, A2GNNConfig, SUPERVISIONS
 from .crf import crf_inference, crf_preset
 from .data.annotations import coverage, mask_boxes, points_from_mask, scribbles_from_mask
 from .data.transforms import normalize_image, train_transforms
@@ -30,85 +30,15 @@ from .learner import TrainConfig, fit
 from .affinity import AffinityConfig, AffinityNet, affinity_loss, neighbour_offsets, neighbours, pair_valid, propagate, train_affinity, infer_walk, load_affinity_net
 from .cam import CAMConfig, add_background, cam_path, combine_la_ha, load_cam, load_classifier, run_cam
 from .rrm import RRMConfig, reliable_code
+_all_ = ['SUPERVISIONS', 'ABLATIONS', 'ATTENTIONS', 'A2GNNConfig']   # the config, declared in wsslib.config, is part of this module's API too
+
 
 # %% auto #0
-__all__ = ['SUPERVISIONS', 'ABLATIONS', 'ATTENTIONS', 'A2GNNConfig', 'grabcut_box', 'box_index_map', 'box_seeds', 'fuse_seeds',
-           'confident_seeds', 'cam_seeds', 'expand_superpixels', 'make_seeds', 'window_offsets', 'window_index',
-           'window_edges', 'dense_graph', 'Graph', 'node_features', 'build_graph', 'attention_sparse',
-           'attention_dense', 'TileGraph', 'tile_graph', 'attention_tiles', 'A2GNN', 'pair_kernel', 'seed_ce',
-           'gated_crf_loss', 'mp_points', 'mp_loss', 'consistency_check', 'fit_graph']
-
-# %% ../nbs/16_a2gnn.ipynb #dfc09eeb
-SUPERVISIONS = ('box', 'scribble', 'point', 'tag')
-ABLATIONS = ('no_prior', 'no_mp', 'no_reg', 'no_cc', 'no_rw', 'rw')
-ATTENTIONS = ('auto', 'tiles', 'window', 'dense')   # forms of the attention layer (fit_graph)
-
-@dataclass
-class A2GNNConfig:
-    "Hyper-parameters of A²GNN: seed labels, the affinity CNN, the graph network and pseudo-label inference (defaults: the 128 px synthetic world)."
-    n_images: int = field(default=100, metadata={'help': 'pseudo-label the first N images of train_split (0 = all); 100 fit 15 minutes on 2 shared CPU cores with the CAM run'})
-    train_split: str = field(default='train', metadata={'help': 'split to pseudo-label (T: VOC train_aug; scored on train)'})
-    cam_dir: str = field(default='', metadata={'help': "a finished CAM run folder (cam/, crf_la/, crf_ha/) to use as it is ('' = run wsslib.cam into OUT/cam)"})
-    rw_dir: str = field(default='', metadata={'help': "tags: a folder of CAM+RW pseudo labels to compare with ('' = train PSA's AffinityNet on the subset into OUT/psa)"})
-    grabcut_iters: int = field(default=3, metadata={'help': 'box seeds: GrabCut iterations (C: 3)'})
-    grabcut_min_iou: float = field(default=0.15, metadata={'help': 'box seeds: a GrabCut mask with IoU below this against its box becomes the whole box (C: 0.15)'})
-    ratio: float = field(default=0.4, metadata={'help': "confident CAM seeds M'_I: share of each class's CAM pixels kept (T: top 40%)"})
-    gamma_ha: float = field(default=24., metadata={'help': "confident CAM seeds M'_I: background power of the high-alpha CRF (C: 24)"})
-    cam_floor: float = field(default=0.01, metadata={'help': "confident CAM seeds M'_I: CAM values at or below this are never seeds (C: 0.01)"})
-    crf_scale: float = field(default=4., metadata={'help': 'divide the CRF spatial stds by this (1 for VOC; 4 for the 128 px world, as wsslib.cam)'})
-    n_segments: int = field(default=150, metadata={'help': 'scribble/point seeds: SLIC superpixels per image used to expand the annotations (T: SLIC, count not given)'})
-    radius: int = field(default=5, metadata={'help': 'r: graph edges, attention window and affinity pairs join nodes closer than r on the stride-8 grid (T: 5)'})
-    width: int = field(default=16, metadata={'help': 'affinity CNN: channels of the first level of the small backbone'})
-    dims: tuple = field(default=(32, 64, 128), metadata={'help': 'affinity CNN: 1x1 conv widths on the three tapped levels (T: 64 128 256, d_A = 448)'})
-    aff_epochs: int = field(default=8, metadata={'help': 'affinity CNN: training epochs on the subset (C: 12 on train_aug)'})
-    aff_batch: int = field(default=8, metadata={'help': 'affinity CNN: batch size (C: 4)'})
-    aff_lr: float = field(default=2e-3, metadata={'help': 'affinity CNN: AdamW learning rate, poly decay (C, SGD: 0.01)'})
-    crop: int = field(default=112, metadata={'help': 'affinity CNN: training crop side (C: 448)'})
-    resize_long: tuple = field(default=(112, 160), metadata={'help': 'affinity CNN: random long side before cropping (C: no rescale)'})
-    lambda_ar: float = field(default=3., metadata={'help': 'lambda: weight of the affinity regularised loss L_Ar (T: 3)'})
-    sigma_xy: float = field(default=6., metadata={'help': 'kernel G of L_Ar and L_reg: spatial std in grid units (T: 6)'})
-    sigma_rgb: float = field(default=0.1, metadata={'help': 'kernel G: colour std in ImageNet-normalised units at grid resolution (T: 0.1)'})
-    edge_threshold: float = field(default=1e-3, metadata={'help': 'sigma: edges with affinity at or below this are dropped (T: 1e-3)'})
-    hidden: int = field(default=256, metadata={'help': 'A2GNN: width of the embedding and attention layers (T: 256)'})
-    layers: int = field(default=3, metadata={'help': 'A2GNN: number of affinity attention layers (T: 3)'})
-    dropout: float = field(default=0.5, metadata={'help': 'A2GNN: dropout after the embedding layer (T: 0.5)'})
-    beta: float = field(default=10., metadata={'help': 'beta: weight of the affinity prior in the attention (C: 10; the thesis gives none)'})
-    mask_negative: bool = field(default=True, metadata={'help': 'attention: drop neighbours with negative cosine from the softmax (C); --no-mask-negative gates only the prior, as printed (T)'})
-    prior: bool = field(default=True, metadata={'help': 'attention: add the affinity-CNN prior beta*E (ablation: --no-prior)'})
-    epochs: int = field(default=100, metadata={'help': 'A2GNN: full-graph steps per image, half without and half with L_reg and consistency checking (T: 100; C box: 300)'})
-    lr: float = field(default=0.03, metadata={'help': 'A2GNN: Adam learning rate (T: 0.03; C box: 0.035)'})
-    weight_decay: float = field(default=5e-4, metadata={'help': 'A2GNN: Adam weight decay (T: 5e-4)'})
-    lambda_reg: float = field(default=0.01, metadata={'help': 'lambda_1: weight of the gated-CRF loss L_reg in the second stage (T: 0.01; C scribble/point/tag: 0.3)'})
-    reg_radius: int = field(default=5, metadata={'help': 'window radius of L_reg on the grid (C: 5)'})
-    mp: bool = field(default=True, metadata={'help': 'boxes: the multi-point (MP) loss (ablation: --no-mp)'})
-    consistency: bool = field(default=True, metadata={'help': 'boxes: consistency checking of the seeds in the second stage (ablation: --no-consistency)'})
-    rw_fusion: bool = field(default=False, metadata={'help': "tags and points: fuse the A2GNN output with the random walk of the CAMs on the affinity CNN, 1:rw_weight (T: on, with SEAM's walk; off here: our walk drags the labels down, see 'Full-size results')"})
-    rw_weight: float = field(default=3., metadata={'help': 'weight of the random walk in the fusion (T: 3)'})
-    rw_beta: float = field(default=8., metadata={'help': 'random walk: power of the affinities (C: 8)'})
-    rw_logt: int = field(default=6, metadata={'help': 'random walk: log2 of the number of steps (C: 6)'})
-    rw_alpha: float = field(default=6., metadata={'help': 'random walk: CAM background power (1 - max)^alpha (C: 6)'})
-    crf: str = field(default='a2gnn', metadata={'help': "dense-CRF preset of the final pseudo labels ('' = none; C: 'a2gnn', T: 'psa')"})
-    attention: str = field(default='auto', metadata={'help': "attention form: 'tiles' (batched products over grid tiles, the fastest), 'window' (memory linear in N), 'dense' (N x N); 'auto' = 'tiles'; the same result"})
-    ablations: tuple = field(default=(), metadata={'help': f"variants also trained per image on the same graph and scored: any of {', '.join(ABLATIONS)}"})
-    seed: int = field(default=0, metadata={'help': 'seed of every network'})
-    num_threads: int = field(default=1, metadata={'help': 'torch CPU threads'})
-
-    def __post_init__(self):
-        self.dims, self.ablations, self.resize_long = tuple(int(d) for d in self.dims), tuple(self.ablations), tuple(int(v) for v in self.resize_long)
-        checks = [(self.radius >= 2, 'radius must be >= 2'), (self.reg_radius >= 2, 'reg_radius must be >= 2'), (self.epochs >= 2, 'epochs must be >= 2'),
-                  (self.layers >= 1 and self.hidden >= 1, 'layers and hidden must be >= 1'), (0 <= self.dropout < 1, 'dropout must be in [0, 1)'),
-                  (0 < self.ratio <= 1, 'ratio must be in (0, 1]'), (len(self.dims) == 3, 'dims must give three widths'), (self.n_images >= 0, 'n_images must be >= 0'),
-                  (self.crop % 8 == 0 and self.crop >= 16, 'crop must be a multiple of 8, >= 16'), (set(self.ablations) <= set(ABLATIONS), f'ablations must be among {ABLATIONS}'),
-                  (self.crf == '' or self.crf in ('psa', 'rrm_test', 'a2gnn', 'irn_label'), "crf must be '' or a wsslib.crf preset"), (self.num_threads >= 1, 'num_threads must be >= 1'),
-                  (self.attention in ATTENTIONS, f"attention must be one of {ATTENTIONS}")]
-        for ok, msg in checks:
-            if not ok: raise ValueError(f'A2GNNConfig: {msg}, got {self}')
-
-    def affinity_config(self)->AffinityConfig:
-        "The AffinityNet settings of the affinity CNN (small backbone, stride 8, this radius)."
-        return update_config(AffinityConfig(), backbone=dict(width=self.width), dims=self.dims, radius=self.radius, epochs=self.aff_epochs, batch_size=self.aff_batch,
-                             optim=dict(lr=self.aff_lr), aug=dict(crop=self.crop, resize_long=self.resize_long or TransformConfig.scaled(self.crop).resize_long),
-                             seed=self.seed, num_threads=self.num_threads, beta=self.rw_beta, logt=self.rw_logt, alpha=self.rw_alpha)
+__all__ = ['grabcut_box', 'box_index_map', 'box_seeds', 'fuse_seeds', 'confident_seeds', 'cam_seeds', 'expand_superpixels',
+           'make_seeds', 'window_offsets', 'window_index', 'window_edges', 'dense_graph', 'Graph', 'node_features',
+           'build_graph', 'attention_sparse', 'attention_dense', 'TileGraph', 'tile_graph', 'attention_tiles', 'A2GNN',
+           'pair_kernel', 'seed_ce', 'gated_crf_loss', 'mp_points', 'mp_loss', 'consistency_check', 'fit_graph',
+           'SUPERVISIONS', 'ABLATIONS', 'ATTENTIONS', 'A2GNNConfig']
 
 # %% ../nbs/16_a2gnn.ipynb #40e54a73
 def grabcut_box(img:np.ndarray, # (H, W, 3) uint8 RGB image

@@ -20,7 +20,7 @@ from skimage.segmentation import slic
 from tqdm.auto import tqdm
 
 from .core import DataError, Timer, atomic_write, config_from_dict, load_json, names_hash, read_checkpoint, save_json, set_seed
-from .config import OptimConfig
+from .config import OptimConfig, A2GNNConfig, SUPERVISIONS
 from .crf import crf_inference, crf_preset
 from .data.annotations import coverage, mask_boxes, points_from_mask, scribbles_from_mask
 from .data.transforms import normalize_image, train_transforms

@@ -18,75 +18,20 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from .core import DataError, Timer, atomic_write, config_fields, config_from_dict, default_device, load_json, names_hash, read_checkpoint, save_json, set_seed, update_config
-from .config import BackboneConfig, OptimConfig, PrecisionConfig, TransformConfig
+from .config import BackboneConfig, OptimConfig, PrecisionConfig, TransformConfig, CAMConfig, _SWEEP
 from .learner import EpochMetrics, StopAfter, fit, train_config
 from .crf import crf_inference, crf_preset
 from .data.transforms import IMAGENET_MEAN, IMAGENET_STD, normalize_image, train_transforms
 from .data.voc import IGNORE, N_CLASSES, VOC, SegDataset, load_label, save_label
 from .metrics import confusion_matrix, iou_from_confusion, summarize_iou
 from .models.backbones import freeze_layers, get_backbone
+_all_ = ['CAMConfig']   # the config, declared in wsslib.config, is part of this module's API too
+
 
 # %% auto #0
-__all__ = ['CAMConfig', 'CAMNet', 'multiscale_cam', 'normalize_cams', 'add_background', 'load_classifier', 'train_classifier',
-           'cam_path', 'save_cam', 'load_cam', 'image_tags', 'infer_cams', 'predict_tags', 'combine_la_ha',
-           'crf_label_maps', 'make_crf_labels', 'eval_cams', 'label_quality', 'run_cam']
-
-# %% ../nbs/10_cam.ipynb #36d5dfff
-_SWEEP = tuple(round(0.05 * i, 2) for i in range(13))   # 0.00, 0.05, ..., 0.60
-
-@dataclass
-class CAMConfig:
-    "Hyper-parameters of the CAM classifier, CAM inference, la/ha CRF labels and the CAM evaluation."
-    backbone: BackboneConfig = field(default_factory=lambda: BackboneConfig(width=16), metadata={'help': "the classifier's backbone (PSA: ResNet-38 from ImageNet, frozen BN; the 128 px world: the small net, width 16, from scratch)"})
-    dropout: float = field(default=0., metadata={'help': 'Dropout2d on the last feature map before the classifier (PSA ResNet-38: 0.5)'})
-    epochs: int = field(default=12, metadata={'help': 'training epochs (PSA: 15 on VOC train_aug)'})
-    batch_size: int = field(default=16, metadata={'help': 'training batch size (PSA: 16)'})
-    optim: OptimConfig = field(default_factory=lambda: OptimConfig(lr=2e-3), metadata={'help': "optimisation (PSA: SGD, lr 0.1 poly, momentum effectively ~0 (see wsslib.models.backbones), weight decay 5e-4, classifier lr x10; here AdamW 2e-3, far faster from scratch on the synthetic world, see the end)"})
-    precision: PrecisionConfig = field(default_factory=PrecisionConfig, metadata={'help': "arithmetic of the training step (on the CPU: fp32 unless cpu_amp; bf16 autocast and channels-last measured 1.9x faster on the segmentation step, not yet checked on this network's pseudo labels)"})
-    aug: TransformConfig = field(default_factory=lambda: TransformConfig(crop=112, resize_long=(112, 160), hue=0.), metadata={'help': "training augmentation (PSA: 448 px crops after a random long side of 256..512, hue jitter 0.1; here 112 px crops, long side 112..160, no hue jitter: the synthetic world's classes are told apart by colour)"})
-    scales: tuple = field(default=(1.0, 0.5, 1.5, 2.0), metadata={'help': 'CAM inference scales (PSA: 1, 0.5, 1.5, 2)'})
-    flip: bool = field(default=True, metadata={'help': 'CAM inference: add the horizontally flipped image at every scale'})
-    alpha_la: float = field(default=4., metadata={'help': 'low background power of the la CRF labels (confident foreground)'})
-    alpha_ha: float = field(default=32., metadata={'help': "high background power of the ha CRF labels (confident background; PSA's released code and RRM: 32, PSA paper: 24)"})
-    crf: bool = field(default=True, metadata={'help': 'write the la/ha CRF label maps during inference'})
-    crf_scale: float = field(default=0., metadata={'help': "divide PSA's CRF spatial stds by this; 0 = 448/crop (1 for VOC, 4 for the 128 px world)"})
-    crf_workers: int = field(default=0, metadata={'help': 'processes for the CRF (0 or 1 = serial)'})
-    thresholds: tuple = field(default=_SWEEP, metadata={'help': 'background thresholds swept by the CAM-only evaluation'})
-    train_split: str = field(default='train', metadata={'help': 'split the classifier trains on (VOC: train_aug)'})
-    val_split: str = field(default='val', metadata={'help': "split whose tags give the per-epoch mAP ('' to skip)"})
-    infer_split: str = field(default='train', metadata={'help': 'split to compute CAMs and CRF labels for (VOC: train_aug, for the affinity stage)'})
-    eval_split: str = field(default='train', metadata={'help': 'split the CAMs are scored on (the papers: VOC train, 1,464 images)'})
-    seed: int = field(default=0, metadata={'help': 'seed of the initialisation, data order and augmentation'})
-    num_threads: int = field(default=1, metadata={'help': 'torch CPU threads (on a shared 2-core machine 1 was measured faster than 2)'})
-    num_workers: int = field(default=0, metadata={'help': 'DataLoader worker processes for training (0 = in the main process)'})
-    device: str = field(default='', metadata={'help': "torch device for training and inference ('' = CUDA when visible, else CPU)"})
-
-    def __post_init__(self):
-        self.scales, self.thresholds = tuple(float(s) for s in self.scales), tuple(float(t) for t in self.thresholds)
-        checks = [(self.epochs >= 1 and self.batch_size >= 1, 'epochs and batch_size must be >= 1'), (self.aug.crop >= 8, 'aug.crop must be >= 8'),
-                  (len(self.scales) >= 1 and min(self.scales) > 0, 'scales must be positive'), (self.alpha_la > 0 and self.alpha_ha > 0, 'alphas must be > 0'),
-                  (0 <= self.dropout < 1, 'dropout must be in [0, 1)'), (self.num_threads >= 1, 'num_threads must be >= 1'),
-                  (self.crf_scale >= 0, 'crf_scale must be >= 0 (0 = automatic)'), (len(self.thresholds) >= 1 and min(self.thresholds) >= 0, 'thresholds must be >= 0'),
-                  (self.backbone.output_stride == 8 or self.backbone.name != 'resnet38', 'resnet38 has output stride 8 only')]
-        for ok, msg in checks:
-            if not ok: raise ValueError(f'CAMConfig: {msg}, got {self}')
-
-    @property
-    def torch_device(self)->torch.device:
-        "The device to run on: `device`, or CUDA when visible, else the CPU."
-        return torch.device(self.device) if self.device else default_device()
-
-    @property
-    def crf_scale_factor(self)->float:
-        "The factor dividing PSA's CRF spatial stds: `crf_scale`, or 448/aug.crop when it is 0."
-        return self.crf_scale or 448 / self.aug.crop
-
-    @classmethod
-    def psa_voc(cls, **kw)->'CAMConfig':
-        "PSA's CAM settings for PASCAL VOC (ResNet-38 from ImageNet; train on train_aug, score on train)."
-        return update_config(cls(backbone=BackboneConfig('resnet38', pretrained=True, frozen_bn=True), dropout=0.5, epochs=15, batch_size=16,
-                                 optim=OptimConfig('sgd', lr=0.1, momentum=0., weight_decay=5e-4, new_lr_mult=10.), aug=TransformConfig.scaled(448, hue=0.1),
-                                 train_split='train_aug', infer_split='train_aug', eval_split='train'), **kw)
+__all__ = ['CAMNet', 'multiscale_cam', 'normalize_cams', 'add_background', 'load_classifier', 'train_classifier', 'cam_path',
+           'save_cam', 'load_cam', 'image_tags', 'infer_cams', 'predict_tags', 'combine_la_ha', 'crf_label_maps',
+           'make_crf_labels', 'eval_cams', 'label_quality', 'run_cam', 'CAMConfig']
 
 # %% ../nbs/10_cam.ipynb #0c07a9b3
 class CAMNet(nn.Module):

@@ -9,10 +9,16 @@ Docs: https://wsslib.github.io/wsslib/config.html.md"""
 # %% ../nbs/00a_config.ipynb #185baa22
 from __future__ import annotations
 from dataclasses import dataclass, field
+import dataclasses
+
+from .core import default_device, update_config
+
 
 # %% auto #0
-__all__ = ['OPTIMIZERS', 'SCHEDULES', 'BACKBONES', 'IMAGENET_MEAN', 'IMAGENET_STD', 'FAST_CPU', 'OptimConfig', 'BackboneConfig',
-           'TransformConfig', 'PrecisionConfig']
+__all__ = ['OPTIMIZERS', 'SCHEDULES', 'BACKBONES', 'IMAGENET_MEAN', 'IMAGENET_STD', 'FAST_CPU', 'HEADS', 'LOSS_AT',
+           'SUPERVISIONS', 'ABLATIONS', 'ATTENTIONS', 'CGM_IOU', 'CGM_PATHS', 'PIPELINE_METHODS', 'VOID_POLICIES',
+           'OptimConfig', 'BackboneConfig', 'TransformConfig', 'PrecisionConfig', 'CAMConfig', 'RRMConfig',
+           'RETABConfig', 'SegConfig', 'A2GNNConfig', 'FewShotConfig', 'PipelineConfig']
 
 # %% ../nbs/00a_config.ipynb #adea01e5
 OPTIMIZERS = ('sgd', 'adamw')
@@ -98,3 +104,377 @@ class PrecisionConfig:
     channels_last: bool = field(default=False, metadata={'help': "the network's weights and the batch's images in channels-last memory format (faster convolutions on CPUs and tensor cores)"})
 
 FAST_CPU = dict(cpu_amp=True, channels_last=True)   # the synthetic world's precision: bf16 autocast and channels-last on the CPU
+
+# %% ../nbs/00a_config.ipynb #38c65ac3
+_SWEEP = tuple(round(0.05 * i, 2) for i in range(13))   # 0.00, 0.05, ..., 0.60
+
+@dataclass
+class CAMConfig:
+    "Hyper-parameters of the CAM classifier, CAM inference, la/ha CRF labels and the CAM evaluation."
+    backbone: BackboneConfig = field(default_factory=lambda: BackboneConfig(width=16), metadata={'help': "the classifier's backbone (PSA: ResNet-38 from ImageNet, frozen BN; the 128 px world: the small net, width 16, from scratch)"})
+    dropout: float = field(default=0., metadata={'help': 'Dropout2d on the last feature map before the classifier (PSA ResNet-38: 0.5)'})
+    epochs: int = field(default=12, metadata={'help': 'training epochs (PSA: 15 on VOC train_aug)'})
+    batch_size: int = field(default=16, metadata={'help': 'training batch size (PSA: 16)'})
+    optim: OptimConfig = field(default_factory=lambda: OptimConfig(lr=2e-3), metadata={'help': "optimisation (PSA: SGD, lr 0.1 poly, momentum effectively ~0 (see wsslib.models.backbones), weight decay 5e-4, classifier lr x10; here AdamW 2e-3, far faster from scratch on the synthetic world, see the end)"})
+    precision: PrecisionConfig = field(default_factory=PrecisionConfig, metadata={'help': "arithmetic of the training step (on the CPU: fp32 unless cpu_amp; bf16 autocast and channels-last measured 1.9x faster on the segmentation step, not yet checked on this network's pseudo labels)"})
+    aug: TransformConfig = field(default_factory=lambda: TransformConfig(crop=112, resize_long=(112, 160), hue=0.), metadata={'help': "training augmentation (PSA: 448 px crops after a random long side of 256..512, hue jitter 0.1; here 112 px crops, long side 112..160, no hue jitter: the synthetic world's classes are told apart by colour)"})
+    scales: tuple = field(default=(1.0, 0.5, 1.5, 2.0), metadata={'help': 'CAM inference scales (PSA: 1, 0.5, 1.5, 2)'})
+    flip: bool = field(default=True, metadata={'help': 'CAM inference: add the horizontally flipped image at every scale'})
+    alpha_la: float = field(default=4., metadata={'help': 'low background power of the la CRF labels (confident foreground)'})
+    alpha_ha: float = field(default=32., metadata={'help': "high background power of the ha CRF labels (confident background; PSA's released code and RRM: 32, PSA paper: 24)"})
+    crf: bool = field(default=True, metadata={'help': 'write the la/ha CRF label maps during inference'})
+    crf_scale: float = field(default=0., metadata={'help': "divide PSA's CRF spatial stds by this; 0 = 448/crop (1 for VOC, 4 for the 128 px world)"})
+    crf_workers: int = field(default=0, metadata={'help': 'processes for the CRF (0 or 1 = serial)'})
+    thresholds: tuple = field(default=_SWEEP, metadata={'help': 'background thresholds swept by the CAM-only evaluation'})
+    train_split: str = field(default='train', metadata={'help': 'split the classifier trains on (VOC: train_aug)'})
+    val_split: str = field(default='val', metadata={'help': "split whose tags give the per-epoch mAP ('' to skip)"})
+    infer_split: str = field(default='train', metadata={'help': 'split to compute CAMs and CRF labels for (VOC: train_aug, for the affinity stage)'})
+    eval_split: str = field(default='train', metadata={'help': 'split the CAMs are scored on (the papers: VOC train, 1,464 images)'})
+    seed: int = field(default=0, metadata={'help': 'seed of the initialisation, data order and augmentation'})
+    num_threads: int = field(default=1, metadata={'help': 'torch CPU threads (on a shared 2-core machine 1 was measured faster than 2)'})
+    num_workers: int = field(default=0, metadata={'help': 'DataLoader worker processes for training (0 = in the main process)'})
+    device: str = field(default='', metadata={'help': "torch device for training and inference ('' = CUDA when visible, else CPU)"})
+
+    def __post_init__(self):
+        self.scales, self.thresholds = tuple(float(s) for s in self.scales), tuple(float(t) for t in self.thresholds)
+        checks = [(self.epochs >= 1 and self.batch_size >= 1, 'epochs and batch_size must be >= 1'), (self.aug.crop >= 8, 'aug.crop must be >= 8'),
+                  (len(self.scales) >= 1 and min(self.scales) > 0, 'scales must be positive'), (self.alpha_la > 0 and self.alpha_ha > 0, 'alphas must be > 0'),
+                  (0 <= self.dropout < 1, 'dropout must be in [0, 1)'), (self.num_threads >= 1, 'num_threads must be >= 1'),
+                  (self.crf_scale >= 0, 'crf_scale must be >= 0 (0 = automatic)'), (len(self.thresholds) >= 1 and min(self.thresholds) >= 0, 'thresholds must be >= 0'),
+                  (self.backbone.output_stride == 8 or self.backbone.name != 'resnet38', 'resnet38 has output stride 8 only')]
+        for ok, msg in checks:
+            if not ok: raise ValueError(f'CAMConfig: {msg}, got {self}')
+
+    @property
+    def torch_device(self)->'torch.device':
+        "The device to run on: `device`, or CUDA when visible, else the CPU."
+        import torch
+        return torch.device(self.device) if self.device else default_device()
+
+    @property
+    def crf_scale_factor(self)->float:
+        "The factor dividing PSA's CRF spatial stds: `crf_scale`, or 448/aug.crop when it is 0."
+        return self.crf_scale or 448 / self.aug.crop
+
+    @classmethod
+    def psa_voc(cls, **kw)->'CAMConfig':
+        "PSA's CAM settings for PASCAL VOC (ResNet-38 from ImageNet; train on train_aug, score on train)."
+        return update_config(cls(backbone=BackboneConfig('resnet38', pretrained=True, frozen_bn=True), dropout=0.5, epochs=15, batch_size=16,
+                                 optim=OptimConfig('sgd', lr=0.1, momentum=0., weight_decay=5e-4, new_lr_mult=10.), aug=TransformConfig.scaled(448, hue=0.1),
+                                 train_split='train_aug', infer_split='train_aug', eval_split='train'), **kw)
+
+# %% ../nbs/00a_config.ipynb #5918a374
+@dataclass
+class RRMConfig:
+    "RRM hyper-parameters: reliable-region rules, losses, architecture and training (defaults: the 128 px synthetic world)."
+    mode: str = field(default='thesis', metadata={'help': "reliable-region rule: 'thesis' (eq. 2.5-2.7: one CRF, CAM label == CRF label, top `ratio` per class) or 'code' (the authors' code: la/ha CRFs, CAM and CRF confidence thresholds)"})
+    gamma: float = field(default=4., metadata={'help': 'thesis: background exponent, P_bg = (1 - max_c P_fg)^gamma (T: 4)'})
+    ratio: float = field(default=0.4, metadata={'help': 'share of each class\'s CAM pixels kept as reliable (T, C: 0.4, i.e. alpha is the per-class 60th percentile)'})
+    gamma_la: float = field(default=4., metadata={'help': 'code: background exponent of the low-alpha CRF (C: 4)'})
+    gamma_ha: float = field(default=32., metadata={'help': 'code: background exponent of the high-alpha CRF and of the CAM label (C: 32)'})
+    cam_floor: float = field(default=0.1, metadata={'help': 'code: CAM values at or below this are not candidates for the per-class top ratio (C: 0.1)'})
+    bg_threshold: float = field(default=0.8, metadata={'help': 'code: a pixel is CAM-reliable background when (1 - max CAM)^gamma_ha > this (C: 0.8)'})
+    crf_threshold: float = field(default=0.8, metadata={'help': 'code: a pixel is CRF-reliable when its CRF marginal >= this (C: 0.8)'})
+    crf: str = field(default='psa', metadata={'help': "CRF preset of the reliable regions (T, C: PSA's, 'psa')"})
+    crf_scale: float = field(default=4., metadata={'help': 'divide the CRF spatial stds by this (1 for VOC; 4 for the 128 px world, as wsslib.cam)'})
+    cam_scales: tuple = field(default=(1.0, 0.5, 1.5), metadata={'help': 'scales of the online multi-scale CAM (T: 0.5, 1, 1.5, 2)'})
+    lambda1: float = field(default=1., metadata={'help': 'weight of the dense energy loss (T: 1, on an unnormalised kernel; here the kernel is normalised, see dense_energy)'})
+    sigma_d: float = field(default=25., metadata={'help': 'dense energy: spatial std in pixels (T: 100 for ~500 px VOC images; 25 keeps the same share of a 128 px image)'})
+    sigma_r: float = field(default=15., metadata={'help': 'dense energy: colour std in 0..255 RGB units (T: 15)'})
+    energy_scale: float = field(default=0.25, metadata={'help': 'dense energy is computed on the crop shrunk by this factor (C: 0.5; 0.25 here: 28x28 of a 112 px crop, 16x fewer pairs than 0.5)'})
+    lambda_bcd: float = field(default=1., metadata={'help': 'weight of the batch class distance loss (T: 1)'})
+    c_local: int = field(default=128, metadata={'help': 'channels of the local sub-branch\'s first conv (T: 512)'})
+    c1: int = field(default=64, metadata={'help': 'channels C1 of each R-FAM 1x1 conv (T: 256)'})
+    dilation: int = field(default=4, metadata={'help': 'dilation of the local sub-branch convs (T: 12 on 41x41 maps; 4 on the 14x14 maps of 112 px crops)'})
+    reweight: bool = field(default=True, metadata={'help': 'R-FAM re-weighting of the attention (False: plain FAM / non-local attention)'})
+    epochs: int = field(default=4, metadata={'help': 'epochs of joint training'})
+    warmup: float = field(default=0., metadata={'help': 'share of the steps trained with the classification loss only (C, from ImageNet init: 0.5; 0 when starting from a trained classifier)'})
+    batch_size: int = field(default=8, metadata={'help': 'images per batch (T: 8)'})
+    optim: OptimConfig = field(default_factory=lambda: OptimConfig(lr=1e-3, weight_decay=5e-4, clip_grad=10.), metadata={'help': "optimisation of the joint training, poly decay (T: SGD, momentum 0.9, lr 1e-3, weight decay 5e-4; C: weight decay 1e-5, segmentation branch lr x10, which wrecked AdamW training here, see the end; clip_grad 10 is not in the thesis: the CE over a batch's few foreground pixels spikes)"})
+    aug: TransformConfig = field(default_factory=lambda: TransformConfig(crop=112, resize_long=(90, 166), brightness=0., contrast=0., saturation=0., hue=0.), metadata={'help': "training augmentation: random long side, flip, crop, no colour jitter (T: 321 px crops, rescale by 0.7..1.3, i.e. a long side of 90..166 for 128 px images)"})
+    test_crf: str = field(default='rrm_test', metadata={'help': "CRF preset at test time ('' for none; C: 'rrm_test'; T: DSRG's = 'psa')"})
+    seed: int = field(default=0, metadata={'help': 'random seed'})
+    num_threads: int = field(default=1, metadata={'help': 'torch CPU threads (1 was fastest on a shared 2-core machine)'})
+
+    def __post_init__(self):
+        self.cam_scales = tuple(self.cam_scales)
+        if self.mode not in ('thesis', 'code'): raise ValueError(f"RRMConfig.mode must be 'thesis' or 'code', got {self.mode!r}")
+        if not 0 < self.ratio <= 1: raise ValueError(f'RRMConfig.ratio must be in (0, 1], got {self.ratio}')
+        if not 0 <= self.warmup < 1: raise ValueError(f'RRMConfig.warmup must be in [0, 1), got {self.warmup}')
+        if not 0 < self.energy_scale <= 1: raise ValueError(f'RRMConfig.energy_scale must be in (0, 1], got {self.energy_scale}')
+        if 1.0 not in self.cam_scales: raise ValueError(f'RRMConfig.cam_scales must contain 1.0 (the training forward pass), got {self.cam_scales}')
+
+# %% ../nbs/00a_config.ipynb #f22d8c5b
+@dataclass
+class RETABConfig:
+    "Hyper-parameters of RETAB: boundary threshold, walk, and the affinity and boundary networks it trains (defaults: the 128 px synthetic world)."
+    tau: float = field(default=0.5, metadata={'help': 'boundary threshold: p >= tau is boundary (RETAB: 0.5)'})
+    beta: float = field(default=8., metadata={'help': 'random walk: power of the affinities (PSA/RETAB: 8)'})
+    logt: int = field(default=8, metadata={'help': 'random walk: log2 of the steps of EACH stage (RETAB: 8)'})
+    alpha: float = field(default=16., metadata={'help': 'background score (1 - max CAM)^alpha (RETAB: 16)'})
+    radius: int = field(default=5, metadata={'help': 'gamma: neighbour radius on the stride-8 grid (RETAB: 5)'})
+    walk: str = field(default='sparse', metadata={'help': "random walk implementation: 'sparse' or 'dense'"})
+    label_pool: str = field(default='vote', metadata={'help': "la/ha labels to the grid: 'vote' or 'nearest' (ground truth and boundaries always nearest)"})
+    aff_epochs: int = field(default=4, metadata={'help': 'AffinityNet training epochs (RETAB: 8; 4 here to fit three nets per fold in 10 min)'})
+    bnd_epochs: int = field(default=8, metadata={'help': 'boundary network training epochs (RETAB: 8)'})
+    crop: int = field(default=112, metadata={'help': 'training crop of both networks, a multiple of 8 (RETAB: 448)'})
+    resize_long: tuple = field(default=(112, 160), metadata={'help': "AffinityNet's random long side before cropping (() = PSA's range scaled by crop/448)"})
+    preset: str = field(default='synthetic', metadata={'help': "network presets: 'synthetic' (small net, AdamW) or 'voc' (ResNet-38, SGD, as RETAB)"})
+    train_split: str = field(default='train', metadata={'help': 'split whose pseudo labels are made (VOC: train_aug)'})
+    seed: int = field(default=0, metadata={'help': 'seed of every network'})
+    precision: PrecisionConfig = field(default_factory=PrecisionConfig, metadata={'help': 'arithmetic of the training steps of the AffinityNets and the boundary network'})
+    num_threads: int = field(default=1, metadata={'help': 'torch CPU threads'})
+    device: str = field(default='', metadata={'help': "torch device ('' = CUDA when visible, else CPU)"})
+    workers: int = field(default=2, metadata={'help': "processes for the pseudo-label stages: 2 trains CAM beside the boundary net, then runs RETAB beside PSA -> affgt (1: one after the other; the labels are the same)"})
+
+    def __post_init__(self):
+        self.resize_long = tuple(int(v) for v in self.resize_long)
+        checks = [(0 < self.tau < 1, 'tau must be in (0, 1)'), (self.beta > 0 and self.logt >= 0 and self.alpha > 0, 'beta and alpha must be > 0, logt >= 0'),
+                  (self.radius >= 2, 'radius must be >= 2'), (self.walk in ('sparse', 'dense'), "walk must be 'sparse' or 'dense'"),
+                  (self.aff_epochs >= 1 and self.bnd_epochs >= 1 and self.workers >= 1, 'aff_epochs, bnd_epochs and workers must be >= 1'), (self.preset in ('synthetic', 'voc'), "preset must be 'synthetic' or 'voc'")]
+        for ok, msg in checks:
+            if not ok: raise ValueError(f'RETABConfig: {msg}, got {self}')
+
+    def affinity_config(self)->'AffinityConfig':
+        "The AffinityConfig of all three AffinityNets (PSA's, affgt's, RETAB's) and of the walks."
+        from wsslib.affinity import AffinityConfig
+        kw = dict(radius=self.radius, beta=self.beta, logt=self.logt, alpha=self.alpha, walk=self.walk, label_pool=self.label_pool, epochs=self.aff_epochs,
+                  aug=dict(crop=self.crop, resize_long=self.resize_long or TransformConfig.scaled(self.crop).resize_long), train_split=self.train_split,
+                  infer_split=self.train_split, seed=self.seed, num_threads=self.num_threads, device=self.device, precision=dataclasses.asdict(self.precision))
+        return AffinityConfig.psa_voc(optim=dict(lr=0.01), **kw) if self.preset == 'voc' else update_config(AffinityConfig(), **kw)
+
+    def boundary_config(self, fold:int)->'BoundaryConfig':
+        "The BoundaryConfig of a fold (trained on its base samples)."
+        from wsslib.boundary import BoundaryConfig
+        kw = dict(tau=self.tau, epochs=self.bnd_epochs, aug=dict(crop=self.crop), fold=fold, train_split=self.train_split, infer_split=self.train_split,
+                  seed=self.seed, num_threads=self.num_threads, device=self.device, precision=dataclasses.asdict(self.precision))
+        return BoundaryConfig.retab_voc(**kw) if self.preset == 'voc' else update_config(BoundaryConfig(), **kw)
+
+    @classmethod
+    def retab_voc(cls, **kw)->'RETABConfig':
+        "RETAB's settings for PASCAL VOC (ResNet-38 nets, crop 448, 8 epochs each, train_aug)."
+        return cls(**{**dict(preset='voc', aff_epochs=8, bnd_epochs=8, crop=448, resize_long=(), train_split='train_aug'), **kw})
+
+# %% ../nbs/00a_config.ipynb #b6fce7a5
+HEADS = ('largefov', 'aspp')
+LOSS_AT = ('grid', 'grid_soft', 'label')
+def _as_published(): return dict(loss_at='label', precision=PrecisionConfig())   # the VOC presets: the loss at label size, default memory layout (our CPU speed-ups off)
+
+@dataclass
+class SegConfig:
+    "DeepLab-style network (backbone, head, dual-branch neck) and its training (defaults: the 128 px synthetic world on a CPU)."
+    head: str = field(default='largefov', metadata={'help': "'largefov' (DeepLab-v1: one stream, 3x3 conv with `dilation`) or 'aspp' (DeepLab-v2: one stream per rate in `rates`, logits summed)"})
+    backbone: BackboneConfig = field(default_factory=lambda: BackboneConfig(width=16), metadata={'help': "the backbone, output stride 8 (papers: ResNet-101 or ResNet-38 from ImageNet, frozen BN; here the small net, width 16 = the wsslib.cam classifier, so it can initialise us)"})
+    sync_bn: bool = field(default=True, metadata={'help': 'SyncBatchNorm across GPUs when training distributed (trainable BN only)'})
+    head_channels: int = field(default=256, metadata={'help': 'channels of the neck layers (DeepLab: 1024; RETAB seg code: 512)'})
+    dilation: int = field(default=4, metadata={'help': 'LargeFOV: dilation of the first 3x3 conv (DeepLab: 12 at 321 px; 4 for 112 px crops)'})
+    rates: tuple = field(default=(2, 4, 6, 8), metadata={'help': 'ASPP: dilation of each stream (DeepLab-v2: 6 12 18 24 at 321 px; scaled to 112 px crops)'})
+    neck_layers: int = field(default=2, metadata={'help': 'conv layers between backbone and classifier, per stream (DeepLab fc6+fc7: 2; dual-branch spec D1: 3, slower to train here; RETAB seg code: 1)'})
+    n_shared: int = field(default=2, metadata={'help': 'dual-branch: neck layers shared by the two branches, 0..neck_layers (= neck_layers, the paper default: the branches differ in the classifier only)'})
+    classifier_kernel: int = field(default=1, metadata={'help': 'kernel of the classifier conv: 1 (DeepLab) or 3 (RETAB seg code, dilated like the first layer)'})
+    dropout: float = field(default=0.1, metadata={'help': 'Dropout2d after each neck layer (DeepLab: 0.5)'})
+    epochs: int = field(default=16, metadata={'help': 'training epochs (DeepLab VOC: ~20; RETAB seg: 30; dual-branch: 20; 8 under-trains on the synthetic world)'})
+    epoch_size: int = field(default=0, metadata={'help': 'images per epoch; 0 = one pass over the training set (dual: over the weak-half set, paper D4)'})
+    batch_size: int = field(default=8, metadata={'help': 'images per step over all processes; dual: half strong, half weak (DeepLab: 10; dual-branch: 16)'})
+    weak_half: str = field(default='union', metadata={'help': "dual: what the weak half of a batch is drawn from: 'union' (strong + weak, spec D2 default) or 'weak'"})
+    oversample: int = field(default=0, metadata={'help': "'oversample' mode: copies of each strong image (0 = balance: round(|weak| / |strong|); paper Table 2: 2, 3, 6)"})
+    optim: OptimConfig = field(default_factory=lambda: OptimConfig(lr=2e-3), metadata={'help': "optimisation (DeepLab: SGD lr 1e-3 poly, momentum 0.9, weight decay 5e-4, head lr x10; dual-branch paper: Adam 5e-6, branches x20, lr / 10 after 12 of 20 epochs ('step', step_at 0.6); here AdamW 2e-3 from scratch)"})
+    aug: TransformConfig = field(default_factory=lambda: TransformConfig(crop=112, resize_long=(64, 192), brightness=0., contrast=0., saturation=0., hue=0.), metadata={'help': "training augmentation (DeepLab: 321 px crops, scale 0.5-1.5; RETAB: 448; dual-branch: 328; no colour jitter on the synthetic world, whose classes differ by colour)"})
+    loss_at: str = field(default='grid_soft', metadata={'help': "where the loss is taken: 'grid' (the labels subsampled to the stride-8 output grid at each cell's centre, as DeepLab's Caffe training shrinks its labels; 1.5x faster here), 'grid_soft' (each cell's fractions of pixels per class as soft targets: the label-size loss if the logits were constant within a cell, at the grid's cost) or 'label' (the logits upsampled bilinearly to the label size, as the PyTorch ports do)"})
+    precision: PrecisionConfig = field(default_factory=lambda: PrecisionConfig(**FAST_CPU), metadata={'help': 'mixed precision on GPUs; here also bf16 autocast and channels-last on the CPU (the step 1.9x faster on 2 cores, benchmarks/profile_fold.md)'})
+    checkpoint_every: int = field(default=50, metadata={'help': 'steps between mid-epoch checkpoints (0: at the end of each epoch only)'})
+    val_every: int = field(default=0, metadata={'help': 'epochs between val evaluations when val images are given (0: the last epoch only, which is always scored)'})
+    seed: int = field(default=0, metadata={'help': 'seed of the initialisation, data order, augmentation and dropout'})
+    num_threads: int = field(default=1, metadata={'help': 'torch CPU threads (1 was measured fastest on a shared 2-core machine)'})
+    num_workers: int = field(default=0, metadata={'help': 'DataLoader worker processes (0 = in the main process)'})
+    cache_mb: int = field(default=1024, metadata={'help': 'decoded training images and labels kept in memory per process, up to this many MiB (0: decode every item every time); the synthetic world needs ~65'})
+
+    def __post_init__(self):
+        self.rates = tuple(int(r) for r in self.rates)
+        checks = [(self.head in HEADS, f'head must be one of {HEADS}'), (self.backbone.output_stride == 8, 'backbone.output_stride must be 8'),
+                  (self.weak_half in ('union', 'weak'), "weak_half must be 'union' or 'weak'"), (self.loss_at in LOSS_AT, f'loss_at must be one of {LOSS_AT}'), (self.neck_layers >= 0, 'neck_layers must be >= 0'),
+                  (0 <= self.n_shared <= self.neck_layers, f'n_shared must be in 0..neck_layers ({self.neck_layers})'),
+                  (self.classifier_kernel in (1, 3), 'classifier_kernel must be 1 or 3'), (len(self.rates) >= 1 and min(self.rates) >= 1, 'rates must be >= 1'),
+                  (self.epochs >= 1 and self.batch_size >= 1 and self.epoch_size >= 0, 'epochs and batch_size must be >= 1, epoch_size >= 0'),
+                  (0 <= self.dropout < 1, 'dropout must be in [0, 1)'),
+                  (self.aug.crop >= 8 and self.oversample >= 0 and self.num_threads >= 1 and self.checkpoint_every >= 0 and self.val_every >= 0 and self.cache_mb >= 0, 'aug.crop >= 8, oversample >= 0, num_threads >= 1, checkpoint_every >= 0, val_every >= 0, cache_mb >= 0')]
+        for ok, msg in checks:
+            if not ok: raise ValueError(f'SegConfig: {msg}, got {self}')
+
+    @classmethod
+    def deeplab_voc(cls, head:str='aspp', **kw)->'SegConfig':
+        "DeepLab-v2 (ASPP) or -v1 (LargeFOV) on an ImageNet ResNet-101 for VOC train_aug: SGD lr 1e-3 (head x10), 321 px crops, poly."
+        return update_config(cls(head=head, backbone=BackboneConfig('resnet101', pretrained=True, frozen_bn=True), head_channels=1024, dilation=12, rates=(6, 12, 18, 24),
+                                 neck_layers=2, n_shared=2, dropout=0.5, epochs=20, batch_size=10, optim=OptimConfig('sgd', lr=1e-3, new_lr_mult=10., momentum=0.9, weight_decay=5e-4),
+                                 aug=TransformConfig(crop=321, resize_long=(250, 750), brightness=0., contrast=0., saturation=0., hue=0.), checkpoint_every=500, **_as_published()), **kw)
+
+    @classmethod
+    def retab_voc(cls, **kw)->'SegConfig':
+        "The DeepLab-ResNet-38 of RETAB's final step (spec §1.6): 3x3 conv 4096->512 dil 12, 3x3 classifier dil 12, 448 px, 30 epochs."
+        return update_config(cls(head='largefov', backbone=BackboneConfig('resnet38', pretrained=True, frozen_bn=True), head_channels=512, dilation=12, neck_layers=1,
+                                 n_shared=1, classifier_kernel=3, dropout=0., epochs=30, batch_size=4, optim=OptimConfig('sgd', lr=1e-3, new_lr_mult=10., momentum=0.9, weight_decay=5e-4),
+                                 aug=TransformConfig(crop=448, resize_long=(448, 768), brightness=0., contrast=0., saturation=0., hue=0.), checkpoint_every=500, **_as_published()), **kw)
+
+    @classmethod
+    def dualbranch_voc(cls, **kw)->'SegConfig':
+        "The dual-branch paper's ResNet-101 recipe (§4.5): Adam(W) 5e-6 backbone / 1e-4 branches, lr / 10 after 12 of 20 epochs, batch 16, 328 px."
+        return update_config(cls(head='aspp', backbone=BackboneConfig('resnet101', pretrained=True, frozen_bn=True), head_channels=1024, dilation=12, rates=(6, 12, 18, 24),
+                                 neck_layers=3, n_shared=3, dropout=0.5, epochs=20, batch_size=16, optim=OptimConfig('adamw', lr=5e-6, new_lr_mult=20., weight_decay=1e-4, schedule='step', step_at=0.6),
+                                 aug=TransformConfig(crop=328, resize_long=(250, 750), brightness=0., contrast=0., saturation=0., hue=0.), checkpoint_every=500, **_as_published()), **kw)
+
+# %% ../nbs/00a_config.ipynb #0e4673db
+SUPERVISIONS = ('box', 'scribble', 'point', 'tag')
+ABLATIONS = ('no_prior', 'no_mp', 'no_reg', 'no_cc', 'no_rw', 'rw')
+ATTENTIONS = ('auto', 'tiles', 'window', 'dense')   # forms of the attention layer (fit_graph)
+
+@dataclass
+class A2GNNConfig:
+    "Hyper-parameters of A²GNN: seed labels, the affinity CNN, the graph network and pseudo-label inference (defaults: the 128 px synthetic world)."
+    n_images: int = field(default=100, metadata={'help': 'pseudo-label the first N images of train_split (0 = all); 100 fit 15 minutes on 2 shared CPU cores with the CAM run'})
+    train_split: str = field(default='train', metadata={'help': 'split to pseudo-label (T: VOC train_aug; scored on train)'})
+    cam_dir: str = field(default='', metadata={'help': "a finished CAM run folder (cam/, crf_la/, crf_ha/) to use as it is ('' = run wsslib.cam into OUT/cam)"})
+    rw_dir: str = field(default='', metadata={'help': "tags: a folder of CAM+RW pseudo labels to compare with ('' = train PSA's AffinityNet on the subset into OUT/psa)"})
+    grabcut_iters: int = field(default=3, metadata={'help': 'box seeds: GrabCut iterations (C: 3)'})
+    grabcut_min_iou: float = field(default=0.15, metadata={'help': 'box seeds: a GrabCut mask with IoU below this against its box becomes the whole box (C: 0.15)'})
+    ratio: float = field(default=0.4, metadata={'help': "confident CAM seeds M'_I: share of each class's CAM pixels kept (T: top 40%)"})
+    gamma_ha: float = field(default=24., metadata={'help': "confident CAM seeds M'_I: background power of the high-alpha CRF (C: 24)"})
+    cam_floor: float = field(default=0.01, metadata={'help': "confident CAM seeds M'_I: CAM values at or below this are never seeds (C: 0.01)"})
+    crf_scale: float = field(default=4., metadata={'help': 'divide the CRF spatial stds by this (1 for VOC; 4 for the 128 px world, as wsslib.cam)'})
+    n_segments: int = field(default=150, metadata={'help': 'scribble/point seeds: SLIC superpixels per image used to expand the annotations (T: SLIC, count not given)'})
+    radius: int = field(default=5, metadata={'help': 'r: graph edges, attention window and affinity pairs join nodes closer than r on the stride-8 grid (T: 5)'})
+    width: int = field(default=16, metadata={'help': 'affinity CNN: channels of the first level of the small backbone'})
+    dims: tuple = field(default=(32, 64, 128), metadata={'help': 'affinity CNN: 1x1 conv widths on the three tapped levels (T: 64 128 256, d_A = 448)'})
+    aff_epochs: int = field(default=8, metadata={'help': 'affinity CNN: training epochs on the subset (C: 12 on train_aug)'})
+    aff_batch: int = field(default=8, metadata={'help': 'affinity CNN: batch size (C: 4)'})
+    aff_lr: float = field(default=2e-3, metadata={'help': 'affinity CNN: AdamW learning rate, poly decay (C, SGD: 0.01)'})
+    crop: int = field(default=112, metadata={'help': 'affinity CNN: training crop side (C: 448)'})
+    resize_long: tuple = field(default=(112, 160), metadata={'help': 'affinity CNN: random long side before cropping (C: no rescale)'})
+    lambda_ar: float = field(default=3., metadata={'help': 'lambda: weight of the affinity regularised loss L_Ar (T: 3)'})
+    sigma_xy: float = field(default=6., metadata={'help': 'kernel G of L_Ar and L_reg: spatial std in grid units (T: 6)'})
+    sigma_rgb: float = field(default=0.1, metadata={'help': 'kernel G: colour std in ImageNet-normalised units at grid resolution (T: 0.1)'})
+    edge_threshold: float = field(default=1e-3, metadata={'help': 'sigma: edges with affinity at or below this are dropped (T: 1e-3)'})
+    hidden: int = field(default=256, metadata={'help': 'A2GNN: width of the embedding and attention layers (T: 256)'})
+    layers: int = field(default=3, metadata={'help': 'A2GNN: number of affinity attention layers (T: 3)'})
+    dropout: float = field(default=0.5, metadata={'help': 'A2GNN: dropout after the embedding layer (T: 0.5)'})
+    beta: float = field(default=10., metadata={'help': 'beta: weight of the affinity prior in the attention (C: 10; the thesis gives none)'})
+    mask_negative: bool = field(default=True, metadata={'help': 'attention: drop neighbours with negative cosine from the softmax (C); --no-mask-negative gates only the prior, as printed (T)'})
+    prior: bool = field(default=True, metadata={'help': 'attention: add the affinity-CNN prior beta*E (ablation: --no-prior)'})
+    epochs: int = field(default=100, metadata={'help': 'A2GNN: full-graph steps per image, half without and half with L_reg and consistency checking (T: 100; C box: 300)'})
+    lr: float = field(default=0.03, metadata={'help': 'A2GNN: Adam learning rate (T: 0.03; C box: 0.035)'})
+    weight_decay: float = field(default=5e-4, metadata={'help': 'A2GNN: Adam weight decay (T: 5e-4)'})
+    lambda_reg: float = field(default=0.01, metadata={'help': 'lambda_1: weight of the gated-CRF loss L_reg in the second stage (T: 0.01; C scribble/point/tag: 0.3)'})
+    reg_radius: int = field(default=5, metadata={'help': 'window radius of L_reg on the grid (C: 5)'})
+    mp: bool = field(default=True, metadata={'help': 'boxes: the multi-point (MP) loss (ablation: --no-mp)'})
+    consistency: bool = field(default=True, metadata={'help': 'boxes: consistency checking of the seeds in the second stage (ablation: --no-consistency)'})
+    rw_fusion: bool = field(default=False, metadata={'help': "tags and points: fuse the A2GNN output with the random walk of the CAMs on the affinity CNN, 1:rw_weight (T: on, with SEAM's walk; off here: our walk drags the labels down, see 'Full-size results')"})
+    rw_weight: float = field(default=3., metadata={'help': 'weight of the random walk in the fusion (T: 3)'})
+    rw_beta: float = field(default=8., metadata={'help': 'random walk: power of the affinities (C: 8)'})
+    rw_logt: int = field(default=6, metadata={'help': 'random walk: log2 of the number of steps (C: 6)'})
+    rw_alpha: float = field(default=6., metadata={'help': 'random walk: CAM background power (1 - max)^alpha (C: 6)'})
+    crf: str = field(default='a2gnn', metadata={'help': "dense-CRF preset of the final pseudo labels ('' = none; C: 'a2gnn', T: 'psa')"})
+    attention: str = field(default='auto', metadata={'help': "attention form: 'tiles' (batched products over grid tiles, the fastest), 'window' (memory linear in N), 'dense' (N x N); 'auto' = 'tiles'; the same result"})
+    ablations: tuple = field(default=(), metadata={'help': f"variants also trained per image on the same graph and scored: any of {', '.join(ABLATIONS)}"})
+    seed: int = field(default=0, metadata={'help': 'seed of every network'})
+    num_threads: int = field(default=1, metadata={'help': 'torch CPU threads'})
+
+    def __post_init__(self):
+        self.dims, self.ablations, self.resize_long = tuple(int(d) for d in self.dims), tuple(self.ablations), tuple(int(v) for v in self.resize_long)
+        checks = [(self.radius >= 2, 'radius must be >= 2'), (self.reg_radius >= 2, 'reg_radius must be >= 2'), (self.epochs >= 2, 'epochs must be >= 2'),
+                  (self.layers >= 1 and self.hidden >= 1, 'layers and hidden must be >= 1'), (0 <= self.dropout < 1, 'dropout must be in [0, 1)'),
+                  (0 < self.ratio <= 1, 'ratio must be in (0, 1]'), (len(self.dims) == 3, 'dims must give three widths'), (self.n_images >= 0, 'n_images must be >= 0'),
+                  (self.crop % 8 == 0 and self.crop >= 16, 'crop must be a multiple of 8, >= 16'), (set(self.ablations) <= set(ABLATIONS), f'ablations must be among {ABLATIONS}'),
+                  (self.crf == '' or self.crf in ('psa', 'rrm_test', 'a2gnn', 'irn_label'), "crf must be '' or a wsslib.crf preset"), (self.num_threads >= 1, 'num_threads must be >= 1'),
+                  (self.attention in ATTENTIONS, f"attention must be one of {ATTENTIONS}")]
+        for ok, msg in checks:
+            if not ok: raise ValueError(f'A2GNNConfig: {msg}, got {self}')
+
+    def affinity_config(self)->'AffinityConfig':
+        "The AffinityNet settings of the affinity CNN (small backbone, stride 8, this radius)."
+        from wsslib.affinity import AffinityConfig
+        return update_config(AffinityConfig(), backbone=dict(width=self.width), dims=self.dims, radius=self.radius, epochs=self.aff_epochs, batch_size=self.aff_batch,
+                             optim=dict(lr=self.aff_lr), aug=dict(crop=self.crop, resize_long=self.resize_long or TransformConfig.scaled(self.crop).resize_long),
+                             seed=self.seed, num_threads=self.num_threads, beta=self.rw_beta, logt=self.rw_logt, alpha=self.rw_alpha)
+
+# %% ../nbs/00a_config.ipynb #b6257c8a
+CGM_IOU = ('fg', 'fb')
+CGM_PATHS = ('support', 'query')
+
+@dataclass
+class FewShotConfig:
+    "Hyper-parameters of the frozen backbone, the PFENet-style decoder, SGM training, the test episodes and CGM."
+    width: int = field(default=16, metadata={'help': 'channels of the first level of the small backbone (the papers: ResNet-50 from ImageNet)'})
+    pre_epochs: int = field(default=10, metadata={'help': "epochs of the backbone's base-class segmentation pretraining (stands in for ImageNet)"})
+    pre_lr: float = field(default=2e-3, metadata={'help': 'AdamW learning rate of the backbone pretraining'})
+    pre_batch_size: int = field(default=16, metadata={'help': 'batch size of the backbone pretraining'})
+    d: int = field(default=32, metadata={'help': 'feature and prototype channels d (SCL/PFENet: 256)'})
+    ppm_scales: tuple = field(default=(1.0, 0.5, 0.25), metadata={'help': "decoder pyramid bins as fractions of the feature size (PFENet COCO: 1, 0.5, 0.25, 0.125; PASCAL: 60, 30, 15, 8 of 60)"})
+    dropout: float = field(default=0.1, metadata={'help': 'Dropout2d after the 1x1 feature reduction (PFENet: 0.5)'})
+    iters: int = field(default=1000, metadata={'help': 'training iterations (episode batches) per model (PFENet/SCL: 200 epochs)'})
+    batch_size: int = field(default=8, metadata={'help': 'episodes per training batch (SCL: 4)'})
+    lr: float = field(default=1e-3, metadata={'help': 'AdamW learning rate, poly schedule (SCL-PFENet: SGD 2.5e-3 x 10)'})
+    weight_decay: float = field(default=1e-4, metadata={'help': 'weight decay (SCL-PFENet: 1e-4)'})
+    aux_weight: float = field(default=1.0, metadata={'help': "weight of PFENet's intermediate (per-bin) losses, on every pass"})
+    loss_size: int = field(default=64, metadata={'help': 'side at which the losses are computed (0 = the full label size, as the code; the thesis: the feature grid)'})
+    episodes: int = field(default=1000, metadata={'help': 'test episodes per fold (thesis: 1,000; PFENet code: 5,000)'})
+    min_pixels: int = field(default=150, metadata={'help': "a class counts in an image only with this many pixels (PFENet: 2*32*32 at 473 px, ~150 at 128 px)"})
+    cgm_iou: str = field(default='fg', metadata={'help': "IoU in the CGM weights: 'fg' (thesis, CANet code) or 'fb' (mean of bg and fg, PFENet code)"})
+    cgm_path: str = field(default='support', metadata={'help': "path that segments the supports for CGM: 'support' (both codes) or 'query' (with prior)"})
+    train_split: str = field(default='train', metadata={'help': 'split of the training episodes (base classes)'})
+    test_split: str = field(default='val', metadata={'help': 'split of the test episodes (novel classes)'})
+    num_threads: int = field(default=1, metadata={'help': 'torch CPU threads'})
+    device: str = field(default='', metadata={'help': "torch device ('' = CUDA when visible, else CPU)"})
+
+    def __post_init__(self):
+        self.ppm_scales = tuple(float(s) for s in self.ppm_scales)
+        checks = [(min(self.width, self.pre_epochs, self.pre_batch_size, self.d, self.iters, self.batch_size, self.episodes, self.num_threads) >= 1, 'width, pre_epochs, pre_batch_size, d, iters, batch_size, episodes and num_threads must be >= 1'),
+                  (len(self.ppm_scales) >= 1 and all(0 < s <= 1 for s in self.ppm_scales), 'ppm_scales must be fractions in (0, 1]'),
+                  (0 <= self.dropout < 1 and self.aux_weight >= 0 and self.lr > 0 and self.pre_lr > 0, 'dropout must be in [0, 1), aux_weight >= 0, learning rates > 0'),
+                  (self.loss_size >= 0 and self.min_pixels >= 1, 'loss_size must be >= 0 and min_pixels >= 1'),
+                  (self.cgm_iou in CGM_IOU, f'cgm_iou must be one of {CGM_IOU}'), (self.cgm_path in CGM_PATHS, f'cgm_path must be one of {CGM_PATHS}')]
+        for ok, msg in checks:
+            if not ok: raise ValueError(f'FewShotConfig: {msg}, got {self}')
+
+    @property
+    def torch_device(self)->'torch.device':
+        "The device to run on: `device`, or CUDA when visible, else the CPU."
+        import torch
+        return torch.device(self.device) if self.device else default_device()
+
+# %% ../nbs/00a_config.ipynb #ab732cd3
+PIPELINE_METHODS = ('CAM+RW', 'CAM+RW(seggt)', 'CAM+RW(affgt+seggt)', 'CAM+RETAB', 'CAM+RETAB+dual-branch', 'Fully Oracle')
+VOID_POLICIES = ('auto', 'ignore', 'nearest')
+
+@dataclass
+class PipelineConfig:
+    "Settings of the weak-shot pipeline itself (the stages' own settings live in RETABConfig, SegConfig and CAMConfig)."
+    methods: tuple = field(default=PIPELINE_METHODS, metadata={'help': 'methods of the table to train and score'})
+    val_split: str = field(default='val', metadata={'help': 'split the segmentation networks are scored on'})
+    seg_epochs: int = field(default=0, metadata={'help': "segmentation epochs (0: the stage config's, 32 on the synthetic world)"})
+    report_images: int = field(default=4, metadata={'help': 'novel samples (and val images) drawn in the report'})
+    init_from_cam: bool = field(default=True, metadata={'help': "start the segmentation backbones from the CAM classifier's (this world's stand-in for ImageNet weights)"})
+    workers: int = field(default=0, metadata={'help': 'segmentation networks trained at once, each in its own process (0: one per CPU core on a machine without a GPU, else 1)'})
+    repeats: int = field(default=1, metadata={'help': 'segmentation networks per method, trained with seeds SEED, SEED+1000, ...; the table averages their scores'})
+    void: str = field(default='auto', metadata={'help': "void (255) pixels of the ground truth the networks learn from: 'ignore' (DeepLab's VOC recipe), 'nearest' (each takes its nearest labelled pixel's class) or 'auto' (nearest on a synthetic world, ignore otherwise)"})
+
+    def __post_init__(self):
+        self.methods = tuple(self.methods)
+        bad = [m for m in self.methods if m not in PIPELINE_METHODS]
+        if bad or not self.methods: raise ValueError(f'PipelineConfig.methods: unknown or no methods {bad}; choose from {PIPELINE_METHODS}')
+        if self.workers < 0: raise ValueError(f'PipelineConfig.workers must be >= 0, got {self.workers}')
+        if self.repeats < 1: raise ValueError(f'PipelineConfig.repeats must be >= 1, got {self.repeats}')
+        if self.void not in VOID_POLICIES: raise ValueError(f'PipelineConfig.void must be one of {VOID_POLICIES}, got {self.void!r}')
+
+    @staticmethod
+    def for_data(data:str, # 'synthetic' or 'voc'
+                 quick:bool=False, # synthetic only: the settings of --quick (for its 300-image world: the pseudo labels in about 2 minutes, seg networks only smoke-tested)
+                )->tuple: # (RETABConfig, SegConfig, CAMConfig)
+        "The stage configs of a dataset: this world's defaults, a quick smoke-test variant, or the papers' VOC recipes."
+        if data == 'synthetic' and quick:   # the 300-image world of --quick: the pseudo-label stages shorter and in bf16; seg networks a smoke test
+            fast, crop = dict(precision=FAST_CPU), dict(crop=112, resize_long=(112, 144))
+            return (update_config(RETABConfig(), aff_epochs=5, bnd_epochs=5, **crop, **fast),
+                    update_config(SegConfig(), epochs=2, aug=dict(crop=96, resize_long=(64, 160))),
+                    update_config(CAMConfig(), epochs=16, aug=crop, scales=(1.0, 0.5, 1.5), crf_scale=4., crf_workers=2, val_split='', num_threads=2, **fast))
+        if data == 'synthetic': return RETABConfig(), SegConfig(epochs=32), CAMConfig()        # 2 neck layers; 32 epochs = 4,000 steps
+        if data != 'voc' or quick: raise ValueError(f"data must be 'synthetic' (optionally quick) or 'voc', got {data!r}{' (quick)' if quick else ''}")
+        r = RETABConfig.retab_voc()
+        return r, SegConfig.retab_voc(), CAMConfig.psa_voc(train_split=r.train_split, infer_split=r.train_split)

@@ -17,63 +17,21 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from .core import DataError, Timer, atomic_write, default_device, names_hash, read_checkpoint, save_json, set_seed
-from .config import OptimConfig
+from .config import OptimConfig, CGM_IOU, CGM_PATHS, FewShotConfig
 from .data.voc import IGNORE, N_CLASSES, VOC, VOC_CLASSES
 from .data.folds import N_FOLDS, base_classes, image_classes, novel_classes
 from .data.transforms import normalize_image
 from .metrics import FewShotMetric
 from .models.backbones import freeze_bn, get_backbone
 from .learner import Callback, Data, TrainConfig, fit
+_all_ = ['CGM_IOU', 'CGM_PATHS', 'FewShotConfig']   # the config, declared in wsslib.config, is part of this module's API too
+
 
 # %% auto #0
-__all__ = ['CGM_IOU', 'CGM_PATHS', 'MODES', 'FewShotConfig', 'binary_mask', 'class_pairs', 'sample_episodes', 'mask_to_grid',
-           'masked_avg_pool', 'pretrain_backbone', 'FeatureBank', 'prior_mask', 'FewShotHead', 'covered_missed',
-           'sgm_support', 'seg_loss', 'train_step', 'train_head', 'mask_iou', 'cgm_weights', 'cgm_combine',
-           'episode_logits', 'evaluate', 'run_fewshot']
-
-# %% ../nbs/17_fewshot.ipynb #6def6131
-CGM_IOU = ('fg', 'fb')
-CGM_PATHS = ('support', 'query')
-
-@dataclass
-class FewShotConfig:
-    "Hyper-parameters of the frozen backbone, the PFENet-style decoder, SGM training, the test episodes and CGM."
-    width: int = field(default=16, metadata={'help': 'channels of the first level of the small backbone (the papers: ResNet-50 from ImageNet)'})
-    pre_epochs: int = field(default=10, metadata={'help': "epochs of the backbone's base-class segmentation pretraining (stands in for ImageNet)"})
-    pre_lr: float = field(default=2e-3, metadata={'help': 'AdamW learning rate of the backbone pretraining'})
-    pre_batch_size: int = field(default=16, metadata={'help': 'batch size of the backbone pretraining'})
-    d: int = field(default=32, metadata={'help': 'feature and prototype channels d (SCL/PFENet: 256)'})
-    ppm_scales: tuple = field(default=(1.0, 0.5, 0.25), metadata={'help': "decoder pyramid bins as fractions of the feature size (PFENet COCO: 1, 0.5, 0.25, 0.125; PASCAL: 60, 30, 15, 8 of 60)"})
-    dropout: float = field(default=0.1, metadata={'help': 'Dropout2d after the 1x1 feature reduction (PFENet: 0.5)'})
-    iters: int = field(default=1000, metadata={'help': 'training iterations (episode batches) per model (PFENet/SCL: 200 epochs)'})
-    batch_size: int = field(default=8, metadata={'help': 'episodes per training batch (SCL: 4)'})
-    lr: float = field(default=1e-3, metadata={'help': 'AdamW learning rate, poly schedule (SCL-PFENet: SGD 2.5e-3 x 10)'})
-    weight_decay: float = field(default=1e-4, metadata={'help': 'weight decay (SCL-PFENet: 1e-4)'})
-    aux_weight: float = field(default=1.0, metadata={'help': "weight of PFENet's intermediate (per-bin) losses, on every pass"})
-    loss_size: int = field(default=64, metadata={'help': 'side at which the losses are computed (0 = the full label size, as the code; the thesis: the feature grid)'})
-    episodes: int = field(default=1000, metadata={'help': 'test episodes per fold (thesis: 1,000; PFENet code: 5,000)'})
-    min_pixels: int = field(default=150, metadata={'help': "a class counts in an image only with this many pixels (PFENet: 2*32*32 at 473 px, ~150 at 128 px)"})
-    cgm_iou: str = field(default='fg', metadata={'help': "IoU in the CGM weights: 'fg' (thesis, CANet code) or 'fb' (mean of bg and fg, PFENet code)"})
-    cgm_path: str = field(default='support', metadata={'help': "path that segments the supports for CGM: 'support' (both codes) or 'query' (with prior)"})
-    train_split: str = field(default='train', metadata={'help': 'split of the training episodes (base classes)'})
-    test_split: str = field(default='val', metadata={'help': 'split of the test episodes (novel classes)'})
-    num_threads: int = field(default=1, metadata={'help': 'torch CPU threads'})
-    device: str = field(default='', metadata={'help': "torch device ('' = CUDA when visible, else CPU)"})
-
-    def __post_init__(self):
-        self.ppm_scales = tuple(float(s) for s in self.ppm_scales)
-        checks = [(min(self.width, self.pre_epochs, self.pre_batch_size, self.d, self.iters, self.batch_size, self.episodes, self.num_threads) >= 1, 'width, pre_epochs, pre_batch_size, d, iters, batch_size, episodes and num_threads must be >= 1'),
-                  (len(self.ppm_scales) >= 1 and all(0 < s <= 1 for s in self.ppm_scales), 'ppm_scales must be fractions in (0, 1]'),
-                  (0 <= self.dropout < 1 and self.aux_weight >= 0 and self.lr > 0 and self.pre_lr > 0, 'dropout must be in [0, 1), aux_weight >= 0, learning rates > 0'),
-                  (self.loss_size >= 0 and self.min_pixels >= 1, 'loss_size must be >= 0 and min_pixels >= 1'),
-                  (self.cgm_iou in CGM_IOU, f'cgm_iou must be one of {CGM_IOU}'), (self.cgm_path in CGM_PATHS, f'cgm_path must be one of {CGM_PATHS}')]
-        for ok, msg in checks:
-            if not ok: raise ValueError(f'FewShotConfig: {msg}, got {self}')
-
-    @property
-    def torch_device(self)->torch.device:
-        "The device to run on: `device`, or CUDA when visible, else the CPU."
-        return torch.device(self.device) if self.device else default_device()
+__all__ = ['MODES', 'binary_mask', 'class_pairs', 'sample_episodes', 'mask_to_grid', 'masked_avg_pool', 'pretrain_backbone',
+           'FeatureBank', 'prior_mask', 'FewShotHead', 'covered_missed', 'sgm_support', 'seg_loss', 'train_step',
+           'train_head', 'mask_iou', 'cgm_weights', 'cgm_combine', 'episode_logits', 'evaluate', 'run_fewshot',
+           'CGM_IOU', 'CGM_PATHS', 'FewShotConfig']
 
 # %% ../nbs/17_fewshot.ipynb #4f2bd8d8
 def binary_mask(labels, # (..., H, W) VOC class ids (NumPy or torch)

@@ -19,59 +19,26 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from .core import DataError, Task, load_json, run_tasks, save_json, update_config
-from .config import FAST_CPU
+from .config import FAST_CPU, PIPELINE_METHODS, VOID_POLICIES, PipelineConfig
 from .data.voc import IGNORE, VOC, VOC_PALETTE, load_label, save_label
 from .data.folds import N_FOLDS, novel_classes, split_samples
 from .cam import CAMConfig, cam_path, load_cam
 from .boundary import boundary_path, load_boundary_map
 from .retab import METHODS as RETAB_ROWS, RETABConfig, _retab_finish, _retab_start, _retab_tasks, run_retab
 from .segment import DualBranchNet, SegConfig, evaluate_segmentation, load_segnet, n_workers, train_networks, train_segmentation
+_all_ = ['VOID_POLICIES', 'PipelineConfig']   # the config, declared in wsslib.config, is part of this module's API too
+
 
 # %% auto #0
-__all__ = ['METHODS', 'SCORES', 'VOID_POLICIES', 'SHARED_METHODS', 'CHAIN_OF_SOURCE', 'CHAIN_OF_METHOD', 'PipelineConfig',
-           'training_sets', 'fill_void', 'void_policy', 'ground_truth_labels', 'combine_branches', 'NovelFromWeak',
-           'load_network', 'net_dir', 'run_fold', 'mean_over_folds', 'format_table', 'plot_stages', 'plot_predictions',
-           'write_report', 'run_pipeline']
+__all__ = ['METHODS', 'SCORES', 'SHARED_METHODS', 'CHAIN_OF_SOURCE', 'CHAIN_OF_METHOD', 'training_sets', 'fill_void',
+           'void_policy', 'ground_truth_labels', 'combine_branches', 'NovelFromWeak', 'load_network', 'net_dir',
+           'run_fold', 'mean_over_folds', 'format_table', 'plot_stages', 'plot_predictions', 'write_report',
+           'run_pipeline', 'VOID_POLICIES', 'PipelineConfig']
 
-# %% ../nbs/20_pipeline.ipynb #81a6e7b1
-METHODS = ('CAM+RW', 'CAM+RW(seggt)', 'CAM+RW(affgt+seggt)', 'CAM+RETAB', 'CAM+RETAB+dual-branch', 'Fully Oracle')
+# %% ../nbs/20_pipeline.ipynb #3d76c04d
+METHODS = PIPELINE_METHODS                                                         # the rows of Table 1 it can train
 SCORES = ('miou', 'miou_base', 'miou_novel')                                          # val mIoU: all / base / novel classes of the fold
-VOID_POLICIES = ('auto', 'ignore', 'nearest')
 
-@dataclass
-class PipelineConfig:
-    "Settings of the weak-shot pipeline itself (the stages' own settings live in RETABConfig, SegConfig and CAMConfig)."
-    methods: tuple = field(default=METHODS, metadata={'help': 'methods of the table to train and score'})
-    val_split: str = field(default='val', metadata={'help': 'split the segmentation networks are scored on'})
-    seg_epochs: int = field(default=0, metadata={'help': "segmentation epochs (0: the stage config's, 32 on the synthetic world)"})
-    report_images: int = field(default=4, metadata={'help': 'novel samples (and val images) drawn in the report'})
-    init_from_cam: bool = field(default=True, metadata={'help': "start the segmentation backbones from the CAM classifier's (this world's stand-in for ImageNet weights)"})
-    workers: int = field(default=0, metadata={'help': 'segmentation networks trained at once, each in its own process (0: one per CPU core on a machine without a GPU, else 1)'})
-    repeats: int = field(default=1, metadata={'help': 'segmentation networks per method, trained with seeds SEED, SEED+1000, ...; the table averages their scores'})
-    void: str = field(default='auto', metadata={'help': "void (255) pixels of the ground truth the networks learn from: 'ignore' (DeepLab's VOC recipe), 'nearest' (each takes its nearest labelled pixel's class) or 'auto' (nearest on a synthetic world, ignore otherwise)"})
-
-    def __post_init__(self):
-        self.methods = tuple(self.methods)
-        bad = [m for m in self.methods if m not in METHODS]
-        if bad or not self.methods: raise ValueError(f'PipelineConfig.methods: unknown or no methods {bad}; choose from {METHODS}')
-        if self.workers < 0: raise ValueError(f'PipelineConfig.workers must be >= 0, got {self.workers}')
-        if self.repeats < 1: raise ValueError(f'PipelineConfig.repeats must be >= 1, got {self.repeats}')
-        if self.void not in VOID_POLICIES: raise ValueError(f'PipelineConfig.void must be one of {VOID_POLICIES}, got {self.void!r}')
-
-    @staticmethod
-    def for_data(data:str, # 'synthetic' or 'voc'
-                 quick:bool=False, # synthetic only: the settings of --quick (for its 300-image world: the pseudo labels in about 2 minutes, seg networks only smoke-tested)
-                )->tuple: # (RETABConfig, SegConfig, CAMConfig)
-        "The stage configs of a dataset: this world's defaults, a quick smoke-test variant, or the papers' VOC recipes."
-        if data == 'synthetic' and quick:   # the 300-image world of --quick: the pseudo-label stages shorter and in bf16; seg networks a smoke test
-            fast, crop = dict(precision=FAST_CPU), dict(crop=112, resize_long=(112, 144))
-            return (update_config(RETABConfig(), aff_epochs=5, bnd_epochs=5, **crop, **fast),
-                    update_config(SegConfig(), epochs=2, aug=dict(crop=96, resize_long=(64, 160))),
-                    update_config(CAMConfig(), epochs=16, aug=crop, scales=(1.0, 0.5, 1.5), crf_scale=4., crf_workers=2, val_split='', num_threads=2, **fast))
-        if data == 'synthetic': return RETABConfig(), SegConfig(epochs=32), CAMConfig()        # 2 neck layers; 32 epochs = 4,000 steps
-        if data != 'voc' or quick: raise ValueError(f"data must be 'synthetic' (optionally quick) or 'voc', got {data!r}{' (quick)' if quick else ''}")
-        r = RETABConfig.retab_voc()
-        return r, SegConfig.retab_voc(), CAMConfig.psa_voc(train_split=r.train_split, infer_split=r.train_split)
 
 # %% ../nbs/20_pipeline.ipynb #5df82b26
 def training_sets(names:list, # training images

@@ -16,7 +16,7 @@ from .core import DataError, save_json, load_json
 # %% auto #0
 __all__ = ['RESERVED', 'ROW_KEYS', 'PACKAGES', 'summarize', 'paired_difference', 'Results', 'is_row', 'validate_results',
            'git_commit', 'machine', 'run_config', 'write_run', 'load_results', 'render_table', 'render_pairs',
-           'plot_results']
+           'fmt_cell', 'render_folds', 'plot_results']
 
 # %% ../nbs/06a_results.ipynb #ee81e613
 def summarize(values, # numbers, one per repeat
@@ -229,6 +229,8 @@ def render_table(res:dict, # a results dict
                  names:dict|None=None, # column titles for metrics
                  spread:bool=True, # add ± sd where a row has repeats
                  digits:int=1, # decimals of the percentages
+                 transpose:bool=False, # one line per metric and one column per row (for many metrics and few rows)
+                 corner:str='row', # the title of the first column
                 )->str: # a Markdown table
     "A Markdown table of rows x metrics in percent, from a results dict."
     src = res[table] if table else {k: v for k, v in res.items() if k not in RESERVED and is_row(v)}
@@ -236,12 +238,15 @@ def render_table(res:dict, # a results dict
     if not rows: raise ValueError(f'no row to render (asked for {rows}, results hold {list(src)})')
     metrics = metrics or list(dict.fromkeys(k for r in rows for k in src[r] if k not in ROW_KEYS))
     names = names or {}
-    lines = ['| ' + ' | '.join(['row'] + [names.get(m, m) for m in metrics]) + ' |', '|---' * (len(metrics) + 1) + '|']
-    for r in rows:
-        row = src[r]; sd = lambda m: row['sd'].get(m) if spread and fold is None else None
-        vals = row if fold is None else row['folds'].get(str(fold), {})
-        lines.append(f'| {r} | ' + ' | '.join(_pct(vals.get(m), sd(m), digits) for m in metrics) + ' |')
-    return '\n'.join(lines)
+    def cell(r, m):
+        row = src[r]; vals = row if fold is None else row['folds'].get(str(fold), {})
+        return _pct(vals.get(m), row['sd'].get(m) if spread and fold is None else None, digits)
+    head, lines = (rows, metrics) if transpose else ([names.get(m, m) for m in metrics], rows)
+    out = ['| ' + ' | '.join([corner] + list(head)) + ' |', '|---' * (len(head) + 1) + '|']
+    for x in lines:
+        cells = [cell(r, x) for r in rows] if transpose else [cell(x, m) for m in metrics]
+        out.append(f'| {names.get(x, x) if transpose else x} | ' + ' | '.join(cells) + ' |')
+    return '\n'.join(out)
 
 def render_pairs(res:dict, # a results dict with pairs
                  metrics:tuple|None=None, # which metrics (default: all)
@@ -257,6 +262,36 @@ def render_pairs(res:dict, # a results dict with pairs
             se = '-' if s['se'] is None else f"{100 * s['se']:.{digits}f}"
             lines.append(f"| {p} | {m} | {100 * s['mean']:+.{digits}f} | {se} | {s['n']} | {v} |")
     return '\n'.join(lines)
+
+# %% ../nbs/06a_results.ipynb #ad97778f
+def fmt_cell(vals:dict, # metric -> fraction (a row, a fold's values or a repeat)
+             metrics:tuple, # the metrics shown, in order
+             bold:tuple=(), # metrics shown in bold
+             digits:int=1, # decimals of the percentages
+             sep:str=' / ', # between the metrics
+            )->str:
+    "One table cell: several metrics of one row in percent, joined by `sep`."
+    return sep.join(f'**{_pct(vals.get(m), None, digits)}**' if m in bold else _pct(vals.get(m), None, digits) for m in metrics)
+
+# %% ../nbs/06a_results.ipynb #b39eee90
+def render_folds(res:dict, # a results dict with folds
+                 metrics:tuple=('miou',), # the metrics of each cell
+                 rows:tuple|None=None, # rows, in order (default: every row)
+                 table:str|None=None, # a sub-table instead of the main rows
+                 names:dict|None=None, # row name -> the title shown
+                 extra:dict|None=None, # more columns: title -> {row: text}
+                 corner:str='row', # the title of the first column
+                 **kw, # passed to `fmt_cell` (bold, digits, sep)
+                )->str: # a Markdown table
+    "A Markdown table of rows x folds (and their mean), each cell several metrics of the row on that fold."
+    src = res[table] if table else {k: v for k, v in res.items() if k not in RESERVED and is_row(v)}
+    rows = [r for r in (rows or src) if r in src]; folds = sorted({f for r in rows for f in src[r]['folds']}, key=int)
+    extra, names = extra or {}, names or {}
+    out = ['| ' + ' | '.join([corner] + [f'fold {f}' for f in folds] + ['mean'] + list(extra)) + ' |', '|---' * (len(folds) + 2 + len(extra)) + '|']
+    for r in rows:
+        cells = [fmt_cell(src[r]['folds'][f], metrics, **kw) for f in folds] + [fmt_cell(src[r], metrics, **kw)] + [e.get(r, '') for e in extra.values()]
+        out.append(f'| {names.get(r, r)} | ' + ' | '.join(cells) + ' |')
+    return '\n'.join(out)
 
 # %% ../nbs/06a_results.ipynb #bb866d33
 def plot_results(res:dict, # a results dict

@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from .core import DataError, Task, Timer, file_lock, load_json, names_hash, run_tasks, save_json, set_seed, update_config
-from .config import PrecisionConfig, TransformConfig
+from .config import PrecisionConfig, TransformConfig, RETABConfig
 from .data.voc import IGNORE, N_CLASSES, VOC, load_label, save_label
 from .data.folds import N_FOLDS, novel_classes, split_samples
 from .metrics import confusion_matrix, iou_from_confusion, summarize_iou
@@ -25,60 +25,13 @@ from .cam import CAMConfig, add_background, cam_path, load_cam, run_cam
 from .affinity import (AffinityConfig, AffinityNet, _pool_labels, affinity_label_map, infer_walk, load_affinity_net,
                              neighbours, propagate, train_affinity)
 from .boundary import BoundaryConfig, boundary_path, load_boundary, load_boundary_map, run_boundary
+_all_ = ['RETABConfig']   # the config, declared in wsslib.config, is part of this module's API too
+
 
 # %% auto #0
-__all__ = ['BG_THRESHOLDS', 'METHODS', 'STAGE_COST', 'RETABConfig', 'retab_label_map', 'MixedLabels', 'train_mixed_affinity',
-           'stage_masks', 'retab_scores', 'retab_label', 'infer_retab', 'pseudo_quality', 'cam_quality', 'search_bg',
-           'run_retab', 'format_results']
-
-# %% ../nbs/14_retab.ipynb #2619201e
-@dataclass
-class RETABConfig:
-    "Hyper-parameters of RETAB: boundary threshold, walk, and the affinity and boundary networks it trains (defaults: the 128 px synthetic world)."
-    tau: float = field(default=0.5, metadata={'help': 'boundary threshold: p >= tau is boundary (RETAB: 0.5)'})
-    beta: float = field(default=8., metadata={'help': 'random walk: power of the affinities (PSA/RETAB: 8)'})
-    logt: int = field(default=8, metadata={'help': 'random walk: log2 of the steps of EACH stage (RETAB: 8)'})
-    alpha: float = field(default=16., metadata={'help': 'background score (1 - max CAM)^alpha (RETAB: 16)'})
-    radius: int = field(default=5, metadata={'help': 'gamma: neighbour radius on the stride-8 grid (RETAB: 5)'})
-    walk: str = field(default='sparse', metadata={'help': "random walk implementation: 'sparse' or 'dense'"})
-    label_pool: str = field(default='vote', metadata={'help': "la/ha labels to the grid: 'vote' or 'nearest' (ground truth and boundaries always nearest)"})
-    aff_epochs: int = field(default=4, metadata={'help': 'AffinityNet training epochs (RETAB: 8; 4 here to fit three nets per fold in 10 min)'})
-    bnd_epochs: int = field(default=8, metadata={'help': 'boundary network training epochs (RETAB: 8)'})
-    crop: int = field(default=112, metadata={'help': 'training crop of both networks, a multiple of 8 (RETAB: 448)'})
-    resize_long: tuple = field(default=(112, 160), metadata={'help': "AffinityNet's random long side before cropping (() = PSA's range scaled by crop/448)"})
-    preset: str = field(default='synthetic', metadata={'help': "network presets: 'synthetic' (small net, AdamW) or 'voc' (ResNet-38, SGD, as RETAB)"})
-    train_split: str = field(default='train', metadata={'help': 'split whose pseudo labels are made (VOC: train_aug)'})
-    seed: int = field(default=0, metadata={'help': 'seed of every network'})
-    precision: PrecisionConfig = field(default_factory=PrecisionConfig, metadata={'help': 'arithmetic of the training steps of the AffinityNets and the boundary network'})
-    num_threads: int = field(default=1, metadata={'help': 'torch CPU threads'})
-    device: str = field(default='', metadata={'help': "torch device ('' = CUDA when visible, else CPU)"})
-    workers: int = field(default=2, metadata={'help': "processes for the pseudo-label stages: 2 trains CAM beside the boundary net, then runs RETAB beside PSA -> affgt (1: one after the other; the labels are the same)"})
-
-    def __post_init__(self):
-        self.resize_long = tuple(int(v) for v in self.resize_long)
-        checks = [(0 < self.tau < 1, 'tau must be in (0, 1)'), (self.beta > 0 and self.logt >= 0 and self.alpha > 0, 'beta and alpha must be > 0, logt >= 0'),
-                  (self.radius >= 2, 'radius must be >= 2'), (self.walk in ('sparse', 'dense'), "walk must be 'sparse' or 'dense'"),
-                  (self.aff_epochs >= 1 and self.bnd_epochs >= 1 and self.workers >= 1, 'aff_epochs, bnd_epochs and workers must be >= 1'), (self.preset in ('synthetic', 'voc'), "preset must be 'synthetic' or 'voc'")]
-        for ok, msg in checks:
-            if not ok: raise ValueError(f'RETABConfig: {msg}, got {self}')
-
-    def affinity_config(self)->AffinityConfig:
-        "The AffinityConfig of all three AffinityNets (PSA's, affgt's, RETAB's) and of the walks."
-        kw = dict(radius=self.radius, beta=self.beta, logt=self.logt, alpha=self.alpha, walk=self.walk, label_pool=self.label_pool, epochs=self.aff_epochs,
-                  aug=dict(crop=self.crop, resize_long=self.resize_long or TransformConfig.scaled(self.crop).resize_long), train_split=self.train_split,
-                  infer_split=self.train_split, seed=self.seed, num_threads=self.num_threads, device=self.device, precision=dataclasses.asdict(self.precision))
-        return AffinityConfig.psa_voc(optim=dict(lr=0.01), **kw) if self.preset == 'voc' else update_config(AffinityConfig(), **kw)
-
-    def boundary_config(self, fold:int)->BoundaryConfig:
-        "The BoundaryConfig of a fold (trained on its base samples)."
-        kw = dict(tau=self.tau, epochs=self.bnd_epochs, aug=dict(crop=self.crop), fold=fold, train_split=self.train_split, infer_split=self.train_split,
-                  seed=self.seed, num_threads=self.num_threads, device=self.device, precision=dataclasses.asdict(self.precision))
-        return BoundaryConfig.retab_voc(**kw) if self.preset == 'voc' else update_config(BoundaryConfig(), **kw)
-
-    @classmethod
-    def retab_voc(cls, **kw)->'RETABConfig':
-        "RETAB's settings for PASCAL VOC (ResNet-38 nets, crop 448, 8 epochs each, train_aug)."
-        return cls(**{**dict(preset='voc', aff_epochs=8, bnd_epochs=8, crop=448, resize_long=(), train_split='train_aug'), **kw})
+__all__ = ['BG_THRESHOLDS', 'METHODS', 'STAGE_COST', 'retab_label_map', 'MixedLabels', 'train_mixed_affinity', 'stage_masks',
+           'retab_scores', 'retab_label', 'infer_retab', 'pseudo_quality', 'cam_quality', 'search_bg', 'run_retab',
+           'format_results', 'RETABConfig']
 
 # %% ../nbs/14_retab.ipynb #21ac223e
 def retab_label_map(la=None, # (H, W) or (B, H, W) la labels of a novel sample (VOC ids)

@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from .core import DataError, Timer, atomic_write, config_fields, config_from_dict, names_hash, read_checkpoint, set_seed, save_json, load_json, update_config
-from .config import OptimConfig, TransformConfig
+from .config import OptimConfig, TransformConfig, RRMConfig
 from .crf import crf_inference, crf_preset
 from .data.voc import VOC, SegDataset, IGNORE, N_CLASSES, save_label, load_label
 from .data.transforms import IMAGENET_MEAN, IMAGENET_STD, train_transforms, eval_transforms, denormalize, normalize_image
@@ -26,53 +26,14 @@ from .models.backbones import get_backbone, freeze_bn
 from .learner import Callback, fit, train_config
 from .segment import SegConfig, load_segnet, train_segmentation
 from .cam import CAMConfig, CAMNet, eval_cams, infer_cams, load_classifier, normalize_cams, image_tags, label_quality, load_cam, cam_path, predict_tags, run_cam
+_all_ = ['RRMConfig']   # the config, declared in wsslib.config, is part of this module's API too
+
 
 # %% auto #0
-__all__ = ['TWO_STEP', 'RRMConfig', 'fg_bg', 'reliable_thesis', 'reliable_code', 'reliable_regions', 'region_quality',
-           'dense_energy', 'energy_loss', 'bcd_loss', 'rfam_weights', 'RFAM', 'SegBranch', 'RRMNet', 'online_cams',
-           'online_labels', 'reliable_ce', 'denormalize_float', 'load_rrm', 'RRMLoss', 'train_rrm', 'rrm_probs',
-           'segment_split', 'pseudo_label_set', 'reliable_quality', 'run_rrm']
-
-# %% ../nbs/11_rrm.ipynb #9dbc40cc
-@dataclass
-class RRMConfig:
-    "RRM hyper-parameters: reliable-region rules, losses, architecture and training (defaults: the 128 px synthetic world)."
-    mode: str = field(default='thesis', metadata={'help': "reliable-region rule: 'thesis' (eq. 2.5-2.7: one CRF, CAM label == CRF label, top `ratio` per class) or 'code' (the authors' code: la/ha CRFs, CAM and CRF confidence thresholds)"})
-    gamma: float = field(default=4., metadata={'help': 'thesis: background exponent, P_bg = (1 - max_c P_fg)^gamma (T: 4)'})
-    ratio: float = field(default=0.4, metadata={'help': 'share of each class\'s CAM pixels kept as reliable (T, C: 0.4, i.e. alpha is the per-class 60th percentile)'})
-    gamma_la: float = field(default=4., metadata={'help': 'code: background exponent of the low-alpha CRF (C: 4)'})
-    gamma_ha: float = field(default=32., metadata={'help': 'code: background exponent of the high-alpha CRF and of the CAM label (C: 32)'})
-    cam_floor: float = field(default=0.1, metadata={'help': 'code: CAM values at or below this are not candidates for the per-class top ratio (C: 0.1)'})
-    bg_threshold: float = field(default=0.8, metadata={'help': 'code: a pixel is CAM-reliable background when (1 - max CAM)^gamma_ha > this (C: 0.8)'})
-    crf_threshold: float = field(default=0.8, metadata={'help': 'code: a pixel is CRF-reliable when its CRF marginal >= this (C: 0.8)'})
-    crf: str = field(default='psa', metadata={'help': "CRF preset of the reliable regions (T, C: PSA's, 'psa')"})
-    crf_scale: float = field(default=4., metadata={'help': 'divide the CRF spatial stds by this (1 for VOC; 4 for the 128 px world, as wsslib.cam)'})
-    cam_scales: tuple = field(default=(1.0, 0.5, 1.5), metadata={'help': 'scales of the online multi-scale CAM (T: 0.5, 1, 1.5, 2)'})
-    lambda1: float = field(default=1., metadata={'help': 'weight of the dense energy loss (T: 1, on an unnormalised kernel; here the kernel is normalised, see dense_energy)'})
-    sigma_d: float = field(default=25., metadata={'help': 'dense energy: spatial std in pixels (T: 100 for ~500 px VOC images; 25 keeps the same share of a 128 px image)'})
-    sigma_r: float = field(default=15., metadata={'help': 'dense energy: colour std in 0..255 RGB units (T: 15)'})
-    energy_scale: float = field(default=0.25, metadata={'help': 'dense energy is computed on the crop shrunk by this factor (C: 0.5; 0.25 here: 28x28 of a 112 px crop, 16x fewer pairs than 0.5)'})
-    lambda_bcd: float = field(default=1., metadata={'help': 'weight of the batch class distance loss (T: 1)'})
-    c_local: int = field(default=128, metadata={'help': 'channels of the local sub-branch\'s first conv (T: 512)'})
-    c1: int = field(default=64, metadata={'help': 'channels C1 of each R-FAM 1x1 conv (T: 256)'})
-    dilation: int = field(default=4, metadata={'help': 'dilation of the local sub-branch convs (T: 12 on 41x41 maps; 4 on the 14x14 maps of 112 px crops)'})
-    reweight: bool = field(default=True, metadata={'help': 'R-FAM re-weighting of the attention (False: plain FAM / non-local attention)'})
-    epochs: int = field(default=4, metadata={'help': 'epochs of joint training'})
-    warmup: float = field(default=0., metadata={'help': 'share of the steps trained with the classification loss only (C, from ImageNet init: 0.5; 0 when starting from a trained classifier)'})
-    batch_size: int = field(default=8, metadata={'help': 'images per batch (T: 8)'})
-    optim: OptimConfig = field(default_factory=lambda: OptimConfig(lr=1e-3, weight_decay=5e-4, clip_grad=10.), metadata={'help': "optimisation of the joint training, poly decay (T: SGD, momentum 0.9, lr 1e-3, weight decay 5e-4; C: weight decay 1e-5, segmentation branch lr x10, which wrecked AdamW training here, see the end; clip_grad 10 is not in the thesis: the CE over a batch's few foreground pixels spikes)"})
-    aug: TransformConfig = field(default_factory=lambda: TransformConfig(crop=112, resize_long=(90, 166), brightness=0., contrast=0., saturation=0., hue=0.), metadata={'help': "training augmentation: random long side, flip, crop, no colour jitter (T: 321 px crops, rescale by 0.7..1.3, i.e. a long side of 90..166 for 128 px images)"})
-    test_crf: str = field(default='rrm_test', metadata={'help': "CRF preset at test time ('' for none; C: 'rrm_test'; T: DSRG's = 'psa')"})
-    seed: int = field(default=0, metadata={'help': 'random seed'})
-    num_threads: int = field(default=1, metadata={'help': 'torch CPU threads (1 was fastest on a shared 2-core machine)'})
-
-    def __post_init__(self):
-        self.cam_scales = tuple(self.cam_scales)
-        if self.mode not in ('thesis', 'code'): raise ValueError(f"RRMConfig.mode must be 'thesis' or 'code', got {self.mode!r}")
-        if not 0 < self.ratio <= 1: raise ValueError(f'RRMConfig.ratio must be in (0, 1], got {self.ratio}')
-        if not 0 <= self.warmup < 1: raise ValueError(f'RRMConfig.warmup must be in [0, 1), got {self.warmup}')
-        if not 0 < self.energy_scale <= 1: raise ValueError(f'RRMConfig.energy_scale must be in (0, 1], got {self.energy_scale}')
-        if 1.0 not in self.cam_scales: raise ValueError(f'RRMConfig.cam_scales must contain 1.0 (the training forward pass), got {self.cam_scales}')
+__all__ = ['TWO_STEP', 'fg_bg', 'reliable_thesis', 'reliable_code', 'reliable_regions', 'region_quality', 'dense_energy',
+           'energy_loss', 'bcd_loss', 'rfam_weights', 'RFAM', 'SegBranch', 'RRMNet', 'online_cams', 'online_labels',
+           'reliable_ce', 'denormalize_float', 'load_rrm', 'RRMLoss', 'train_rrm', 'rrm_probs', 'segment_split',
+           'pseudo_label_set', 'reliable_quality', 'run_rrm', 'RRMConfig']
 
 # %% ../nbs/11_rrm.ipynb #cf60c9af
 def fg_bg(cams:np.ndarray, # (20, H, W) CAMs normalised to [0, 1] per class (absent classes are ignored)

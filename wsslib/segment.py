@@ -19,87 +19,25 @@ from PIL import Image
 from tqdm.auto import tqdm
 
 from .core import DataError, Timer, config_fields, config_from_dict, file_lock, read_checkpoint, set_seed, save_json, load_json, names_hash, update_config
-from .config import FAST_CPU, BackboneConfig, OptimConfig, PrecisionConfig, TransformConfig
+from .config import FAST_CPU, BackboneConfig, OptimConfig, PrecisionConfig, TransformConfig, HEADS, LOSS_AT, SegConfig, _as_published
 from .data.voc import VOC, IGNORE, N_CLASSES, load_label, load_sbd_mat, save_label
 from .data.transforms import train_transforms, normalize_image
 from .learner import Data, EpochMetrics, TrainConfig, derive_seed, fingerprint, fit, restart_requested, run_key, train_config
 from .metrics import SegMetric
 from .models.backbones import get_backbone
+_all_ = ['HEADS', 'LOSS_AT', 'SegConfig']   # the config, declared in wsslib.config, is part of this module's API too
+
 
 # %% auto #0
-__all__ = ['HEADS', 'MODES', 'LOSS_AT', 'SegConfig', 'HeadPart', 'SegNet', 'DualBranchNet', 'masked_ce', 'dual_loss',
-           'oversample_copies', 'epoch_batches', 'shard_batch', 'seg_plan', 'check_training_data', 'PlannedSet',
-           'seg_train_config', 'seg_run_key', 'load_segnet', 'labels_on_grid', 'label_fractions_on_grid', 'seg_loss',
-           'train_segmentation', 'seg_probs', 'evaluate_segmentation', 'predict', 'SegEnsemble', 'n_workers',
-           'train_networks']
+__all__ = ['MODES', 'HeadPart', 'SegNet', 'DualBranchNet', 'masked_ce', 'dual_loss', 'oversample_copies', 'epoch_batches',
+           'shard_batch', 'seg_plan', 'check_training_data', 'PlannedSet', 'seg_train_config', 'seg_run_key',
+           'load_segnet', 'labels_on_grid', 'label_fractions_on_grid', 'seg_loss', 'train_segmentation', 'seg_probs',
+           'evaluate_segmentation', 'predict', 'SegEnsemble', 'n_workers', 'train_networks', 'HEADS', 'LOSS_AT',
+           'SegConfig']
 
-# %% ../nbs/15_segment.ipynb #a6be3741
-HEADS = ('largefov', 'aspp')
+# %% ../nbs/15_segment.ipynb #88004bf4
 MODES = ('single', 'dual', 'oversample')
-LOSS_AT = ('grid', 'grid_soft', 'label')
-def _as_published(): return dict(loss_at='label', precision=PrecisionConfig())   # the VOC presets: the loss at label size, default memory layout (our CPU speed-ups off)
 
-@dataclass
-class SegConfig:
-    "DeepLab-style network (backbone, head, dual-branch neck) and its training (defaults: the 128 px synthetic world on a CPU)."
-    head: str = field(default='largefov', metadata={'help': "'largefov' (DeepLab-v1: one stream, 3x3 conv with `dilation`) or 'aspp' (DeepLab-v2: one stream per rate in `rates`, logits summed)"})
-    backbone: BackboneConfig = field(default_factory=lambda: BackboneConfig(width=16), metadata={'help': "the backbone, output stride 8 (papers: ResNet-101 or ResNet-38 from ImageNet, frozen BN; here the small net, width 16 = the wsslib.cam classifier, so it can initialise us)"})
-    sync_bn: bool = field(default=True, metadata={'help': 'SyncBatchNorm across GPUs when training distributed (trainable BN only)'})
-    head_channels: int = field(default=256, metadata={'help': 'channels of the neck layers (DeepLab: 1024; RETAB seg code: 512)'})
-    dilation: int = field(default=4, metadata={'help': 'LargeFOV: dilation of the first 3x3 conv (DeepLab: 12 at 321 px; 4 for 112 px crops)'})
-    rates: tuple = field(default=(2, 4, 6, 8), metadata={'help': 'ASPP: dilation of each stream (DeepLab-v2: 6 12 18 24 at 321 px; scaled to 112 px crops)'})
-    neck_layers: int = field(default=2, metadata={'help': 'conv layers between backbone and classifier, per stream (DeepLab fc6+fc7: 2; dual-branch spec D1: 3, slower to train here; RETAB seg code: 1)'})
-    n_shared: int = field(default=2, metadata={'help': 'dual-branch: neck layers shared by the two branches, 0..neck_layers (= neck_layers, the paper default: the branches differ in the classifier only)'})
-    classifier_kernel: int = field(default=1, metadata={'help': 'kernel of the classifier conv: 1 (DeepLab) or 3 (RETAB seg code, dilated like the first layer)'})
-    dropout: float = field(default=0.1, metadata={'help': 'Dropout2d after each neck layer (DeepLab: 0.5)'})
-    epochs: int = field(default=16, metadata={'help': 'training epochs (DeepLab VOC: ~20; RETAB seg: 30; dual-branch: 20; 8 under-trains on the synthetic world)'})
-    epoch_size: int = field(default=0, metadata={'help': 'images per epoch; 0 = one pass over the training set (dual: over the weak-half set, paper D4)'})
-    batch_size: int = field(default=8, metadata={'help': 'images per step over all processes; dual: half strong, half weak (DeepLab: 10; dual-branch: 16)'})
-    weak_half: str = field(default='union', metadata={'help': "dual: what the weak half of a batch is drawn from: 'union' (strong + weak, spec D2 default) or 'weak'"})
-    oversample: int = field(default=0, metadata={'help': "'oversample' mode: copies of each strong image (0 = balance: round(|weak| / |strong|); paper Table 2: 2, 3, 6)"})
-    optim: OptimConfig = field(default_factory=lambda: OptimConfig(lr=2e-3), metadata={'help': "optimisation (DeepLab: SGD lr 1e-3 poly, momentum 0.9, weight decay 5e-4, head lr x10; dual-branch paper: Adam 5e-6, branches x20, lr / 10 after 12 of 20 epochs ('step', step_at 0.6); here AdamW 2e-3 from scratch)"})
-    aug: TransformConfig = field(default_factory=lambda: TransformConfig(crop=112, resize_long=(64, 192), brightness=0., contrast=0., saturation=0., hue=0.), metadata={'help': "training augmentation (DeepLab: 321 px crops, scale 0.5-1.5; RETAB: 448; dual-branch: 328; no colour jitter on the synthetic world, whose classes differ by colour)"})
-    loss_at: str = field(default='grid_soft', metadata={'help': "where the loss is taken: 'grid' (the labels subsampled to the stride-8 output grid at each cell's centre, as DeepLab's Caffe training shrinks its labels; 1.5x faster here), 'grid_soft' (each cell's fractions of pixels per class as soft targets: the label-size loss if the logits were constant within a cell, at the grid's cost) or 'label' (the logits upsampled bilinearly to the label size, as the PyTorch ports do)"})
-    precision: PrecisionConfig = field(default_factory=lambda: PrecisionConfig(**FAST_CPU), metadata={'help': 'mixed precision on GPUs; here also bf16 autocast and channels-last on the CPU (the step 1.9x faster on 2 cores, benchmarks/profile_fold.md)'})
-    checkpoint_every: int = field(default=50, metadata={'help': 'steps between mid-epoch checkpoints (0: at the end of each epoch only)'})
-    val_every: int = field(default=0, metadata={'help': 'epochs between val evaluations when val images are given (0: the last epoch only, which is always scored)'})
-    seed: int = field(default=0, metadata={'help': 'seed of the initialisation, data order, augmentation and dropout'})
-    num_threads: int = field(default=1, metadata={'help': 'torch CPU threads (1 was measured fastest on a shared 2-core machine)'})
-    num_workers: int = field(default=0, metadata={'help': 'DataLoader worker processes (0 = in the main process)'})
-    cache_mb: int = field(default=1024, metadata={'help': 'decoded training images and labels kept in memory per process, up to this many MiB (0: decode every item every time); the synthetic world needs ~65'})
-
-    def __post_init__(self):
-        self.rates = tuple(int(r) for r in self.rates)
-        checks = [(self.head in HEADS, f'head must be one of {HEADS}'), (self.backbone.output_stride == 8, 'backbone.output_stride must be 8'),
-                  (self.weak_half in ('union', 'weak'), "weak_half must be 'union' or 'weak'"), (self.loss_at in LOSS_AT, f'loss_at must be one of {LOSS_AT}'), (self.neck_layers >= 0, 'neck_layers must be >= 0'),
-                  (0 <= self.n_shared <= self.neck_layers, f'n_shared must be in 0..neck_layers ({self.neck_layers})'),
-                  (self.classifier_kernel in (1, 3), 'classifier_kernel must be 1 or 3'), (len(self.rates) >= 1 and min(self.rates) >= 1, 'rates must be >= 1'),
-                  (self.epochs >= 1 and self.batch_size >= 1 and self.epoch_size >= 0, 'epochs and batch_size must be >= 1, epoch_size >= 0'),
-                  (0 <= self.dropout < 1, 'dropout must be in [0, 1)'),
-                  (self.aug.crop >= 8 and self.oversample >= 0 and self.num_threads >= 1 and self.checkpoint_every >= 0 and self.val_every >= 0 and self.cache_mb >= 0, 'aug.crop >= 8, oversample >= 0, num_threads >= 1, checkpoint_every >= 0, val_every >= 0, cache_mb >= 0')]
-        for ok, msg in checks:
-            if not ok: raise ValueError(f'SegConfig: {msg}, got {self}')
-
-    @classmethod
-    def deeplab_voc(cls, head:str='aspp', **kw)->'SegConfig':
-        "DeepLab-v2 (ASPP) or -v1 (LargeFOV) on an ImageNet ResNet-101 for VOC train_aug: SGD lr 1e-3 (head x10), 321 px crops, poly."
-        return update_config(cls(head=head, backbone=BackboneConfig('resnet101', pretrained=True, frozen_bn=True), head_channels=1024, dilation=12, rates=(6, 12, 18, 24),
-                                 neck_layers=2, n_shared=2, dropout=0.5, epochs=20, batch_size=10, optim=OptimConfig('sgd', lr=1e-3, new_lr_mult=10., momentum=0.9, weight_decay=5e-4),
-                                 aug=TransformConfig(crop=321, resize_long=(250, 750), brightness=0., contrast=0., saturation=0., hue=0.), checkpoint_every=500, **_as_published()), **kw)
-
-    @classmethod
-    def retab_voc(cls, **kw)->'SegConfig':
-        "The DeepLab-ResNet-38 of RETAB's final step (spec §1.6): 3x3 conv 4096->512 dil 12, 3x3 classifier dil 12, 448 px, 30 epochs."
-        return update_config(cls(head='largefov', backbone=BackboneConfig('resnet38', pretrained=True, frozen_bn=True), head_channels=512, dilation=12, neck_layers=1,
-                                 n_shared=1, classifier_kernel=3, dropout=0., epochs=30, batch_size=4, optim=OptimConfig('sgd', lr=1e-3, new_lr_mult=10., momentum=0.9, weight_decay=5e-4),
-                                 aug=TransformConfig(crop=448, resize_long=(448, 768), brightness=0., contrast=0., saturation=0., hue=0.), checkpoint_every=500, **_as_published()), **kw)
-
-    @classmethod
-    def dualbranch_voc(cls, **kw)->'SegConfig':
-        "The dual-branch paper's ResNet-101 recipe (§4.5): Adam(W) 5e-6 backbone / 1e-4 branches, lr / 10 after 12 of 20 epochs, batch 16, 328 px."
-        return update_config(cls(head='aspp', backbone=BackboneConfig('resnet101', pretrained=True, frozen_bn=True), head_channels=1024, dilation=12, rates=(6, 12, 18, 24),
-                                 neck_layers=3, n_shared=3, dropout=0.5, epochs=20, batch_size=16, optim=OptimConfig('adamw', lr=5e-6, new_lr_mult=20., weight_decay=1e-4, schedule='step', step_at=0.6),
-                                 aug=TransformConfig(crop=328, resize_long=(250, 750), brightness=0., contrast=0., saturation=0., hue=0.), checkpoint_every=500, **_as_published()), **kw)
 
 # %% ../nbs/15_segment.ipynb #34aa4901
 def _conv(cin, cout, k, d): return nn.Conv2d(cin, cout, k, padding=d * (k // 2), dilation=d)
