@@ -269,9 +269,11 @@ def fmt_cell(vals:dict, # metric -> fraction (a row, a fold's values or a repeat
              bold:tuple=(), # metrics shown in bold
              digits:int=1, # decimals of the percentages
              sep:str=' / ', # between the metrics
+             sd:dict|None=None, # metric -> standard deviation, shown as "± sd"
             )->str:
     "One table cell: several metrics of one row in percent, joined by `sep`."
-    return sep.join(f'**{_pct(vals.get(m), None, digits)}**' if m in bold else _pct(vals.get(m), None, digits) for m in metrics)
+    sd = sd or {}
+    return sep.join(f'**{_pct(vals.get(m), sd.get(m), digits)}**' if m in bold else _pct(vals.get(m), sd.get(m), digits) for m in metrics)
 
 # %% ../nbs/06a_results.ipynb #b39eee90
 def render_folds(res:dict, # a results dict with folds
@@ -281,6 +283,7 @@ def render_folds(res:dict, # a results dict with folds
                  names:dict|None=None, # row name -> the title shown
                  extra:dict|None=None, # more columns: title -> {row: text}
                  corner:str='row', # the title of the first column
+                 spread:bool=True, # "± sd" in the mean column where a row has repeats
                  **kw, # passed to `fmt_cell` (bold, digits, sep)
                 )->str: # a Markdown table
     "A Markdown table of rows x folds (and their mean), each cell several metrics of the row on that fold."
@@ -289,7 +292,7 @@ def render_folds(res:dict, # a results dict with folds
     extra, names = extra or {}, names or {}
     out = ['| ' + ' | '.join([corner] + [f'fold {f}' for f in folds] + ['mean'] + list(extra)) + ' |', '|---' * (len(folds) + 2 + len(extra)) + '|']
     for r in rows:
-        cells = [fmt_cell(src[r]['folds'][f], metrics, **kw) for f in folds] + [fmt_cell(src[r], metrics, **kw)] + [e.get(r, '') for e in extra.values()]
+        cells = [fmt_cell(src[r]['folds'][f], metrics, **kw) for f in folds] + [fmt_cell(src[r], metrics, sd=src[r]['sd'] if spread and src[r]['n'] > 1 else None, **kw)] + [e.get(r, '') for e in extra.values()]
         out.append(f'| {names.get(r, r)} | ' + ' | '.join(cells) + ' |')
     return '\n'.join(out)
 
