@@ -31,11 +31,18 @@ def nums(cell):
     "The numbers of a cell, in order (thousands separators dropped)."
     return [float(x) for x in re.findall(r'-?\d+(?:\.\d+)?', cell.replace(',', ''))]
 
+def _round(o):
+    "Floats to 6 decimals (the typed numbers had at most 3; x / 100 leaves binary noise)."
+    if isinstance(o, float): return round(o, 6)
+    if isinstance(o, dict): return {k: _round(v) for k, v in o.items()}
+    if isinstance(o, list): return [_round(v) for v in o]
+    return o
+
 def save(R, name):
-    res = validate_results(R.to_dict()); save_json(res, OUT/name); print('wrote', OUT/name)
+    res = validate_results(_round(R.to_dict())); save_json(res, OUT/name); print('wrote', OUT/name)
     return res
 
-TABLES = ['fewshot', 'retab']   # every converter, in order (python tools/legacy_tables.py NAME runs one)
+TABLES = ['fewshot', 'retab', 'cam', 'rrm', 'affinity', 'boundary', 'a2gnn', 'dualbranch']   # every converter, in order (python tools/legacy_tables.py NAME runs one)
 SOURCE = lambda nb, what: f'nbs/{nb}.ipynb at commit {COMMIT}, {what} (typed there from the run; the run folders are gone)'
 
 # ---- few-shot (nbs/17_fewshot) ----
@@ -111,6 +118,131 @@ def retab():
         v = nums(r[0] if False else ' '.join(r[1:]))
         R.add(r[0], dict(zip(('class_11', 'class_14', 'base_median', 'bg_p90'), v)))
     save(R, 'retab_score_diag_s0.json')
+
+# ---- CAM (nbs/10_cam) ----
+def cam():
+    nb = '10_cam'; t = tables(cell_text(nb, '## Full-size results')); main, peaks = t[0], t[1]
+    row = {r[0]: r[1:] for r in main[1:]}
+    for s in (0, 1):
+        g = lambda k: nums(row[k][s])
+        R = Results('cam', seed=s, date='2026-11-21', world=f'the default world of seed {s} (1,000 train / 300 val, 128 px)', source=SOURCE(nb, 'the full-size table'),
+                    command=f"run_cam('world', 'runs/cam_s{s}', CAMConfig(seed={s}))", protocol='train mIoU of the CAMs at the best background threshold; CRF la/ha: mIoU, precision and coverage of the label maps (void not scored)')
+        best = g('CAM-only mIoU at the best threshold'); R.add('CAM', {'miou': best[0] / 100}); R.meta['threshold'] = best[1]
+        for tt, v in zip((0.15, 0.2, 0.25), g('CAM-only mIoU at t = 0.15 / 0.20 / 0.25')): R.add(f't = {tt:.2f}', {'miou': v / 100}, table='CAM at t')
+        for k, name in (('la labels (α = 4): mIoU, precision', 'CRF la'), ('ha labels (α = 32): mIoU, precision', 'CRF ha')):
+            v = g(k); R.add(name, {'miou': v[-2] / 100, 'precision': v[-1] / 100, 'coverage': 1.0})
+        v = g('la + ha (255 between): precision, coverage'); R.add('CRF la+ha', {'precision': v[0] / 100, 'coverage': v[1] / 100})
+        v = g('classifier: final loss, val mAP'); R.add('CAM classifier', {'map': v[1]}); R.meta['final_loss'] = v[0]
+        R.meta['seconds'] = dict(zip(('train', 'infer', 'crf', 'eval'), g('seconds: train / infer / CRF / eval, both seeds side by side on the 2 cores')))
+        R.meta['seconds_note'] = 'both seeds side by side on the 2 cores'
+        if s == 0: R.meta['seconds_one_other_job'] = {'train + infer + eval': g('seconds: train + infer + eval, seed 0 with one other job')[0]}
+        save(R, f'cam_s{s}.json')
+    R = Results('probe', date='2026-11-21', source=SOURCE(nb, 'the CAM-peak table'), protocol='per (train image, present class): where the CAM peaks (the part, the body of an object of the class, elsewhere) and the mean normalised CAM on part / body / background pixels; val mAP and CAM mIoU (best t) of each classifier')
+    for r in peaks[1:]:
+        v = nums(r[1] + ' ' + r[2] + ' ' + r[3] + ' ' + r[4])
+        R.add(r[0], dict(zip(('map', 'miou', 'peak_part', 'peak_body', 'peak_elsewhere', 'cam_part', 'cam_body', 'cam_bg'), [v[0], v[1] / 100, v[2] / 100, v[3] / 100, v[4] / 100, *v[5:8]])))
+    save(R, 'cam_peaks.json')
+
+# ---- RRM (nbs/11_rrm) ----
+def rrm():
+    nb = '11_rrm'; t = tables(cell_text(nb, '## Measured at full scale'))[0]
+    row = {r[0].split(':')[0].strip('` '): r[1:] for r in t[1:]}
+    for s in (0, 1):
+        g = lambda k: nums(row[k][s])
+        R = Results('rrm', seed=s, date='2026-11-21', world=f'the default world of seed {s} (1,000 train / 300 val, 128 px)', source=SOURCE(nb, 'the full-scale table'),
+                    command=f'wsslib rrm --seed {s} --out RUN', protocol='CAM: train mIoU with true tags (val: predicted tags); reliable regions on the first 200 train images; RRM and the two-step segmenter: val mIoU with the test CRF (miou_nocrf without)')
+        v = g('CAM classifier'); R.add('CAM classifier', {'map': v[0], 'val_tags_exact': v[1] / 100})
+        v = g('cam_miou'); R.add('CAM', {'miou': v[0]}); R.meta['cam_threshold'] = v[1]
+        R.add('RRM pseudo labels', {'miou': g('rrm_pseudo_miou')[0]})
+        R.add('CAM (val)', {'miou': g('cam_val_miou')[0]})
+        v = g('rrm_miou'); R.add('RRM one-step', {'miou': v[0], 'miou_nocrf': v[1]})
+        v = g('rrm_twostep_miou'); R.add('RRM two-step', {'miou': v[0], 'miou_nocrf': v[1]})
+        v = g('CAM argmax ($\\gamma=4$)'); R.add('CAM argmax', {'precision': v[0], 'fg_precision': v[1], 'coverage': 1.0})
+        for k, name in (('reliable regions, **thesis** rule', 'reliable regions (thesis rule)'), ('reliable regions, **code** rule', 'reliable regions (code rule)')):
+            v = g(k); R.add(name, dict(zip(('precision', 'coverage', 'fg_precision', 'fg_coverage'), v)))
+        R.meta['rrm_training'] = row['RRM training, per epoch'][s]
+        R.pair('RRM pseudo labels', 'CAM').pair('RRM one-step', 'CAM (val)').pair('RRM two-step', 'RRM one-step')
+        save(R, f'rrm_s{s}.json')
+
+# ---- PSA affinity (nbs/12_affinity) ----
+def affinity():
+    nb = '12_affinity'; t = tables(cell_text(nb, '## Full-size results')); main, sweep = t[0], t[1]
+    R = Results('probe', seed=0, date='2026-11-21', world='the default world of seed 0 (1,000 train images, 128 px) with the seed-0 CAM run of the then defaults (PSA SGD recipe)',
+                source=SOURCE(nb, 'the full-size table and the walk sweep'), command="train_affinity('world', 'runs/cam_s0', 'runs/aff_s0', AffinityConfig(), names=names); infer_walk(...); label_quality(...)",
+                protocol="train pseudo-label mIoU against the masks (void not scored); 'walk sweep': the trained AffinityNet's walk on the first 300 images with other log t (rows) and alpha (columns)")
+    names = ('CAM, best threshold', 'CAM, alpha 16', 'CRF la', 'CRF ha', 'CAM+RW')
+    v = [nums(r[1]) for r in main[1:]]
+    R.add(names[0], {'miou': v[0][0] / 100}); R.add(names[1], {'miou': v[1][0] / 100}); R.add(names[2], {'miou': v[2][0] / 100}); R.add(names[3], {'miou': v[2][1] / 100})
+    R.add(names[4], {'miou': v[3][0] / 100, 'pixel_accuracy': v[3][1] / 100})
+    alphas = [int(nums(c)[0]) for c in sweep[0][1:]]
+    for r in sweep[1:]:
+        lt = int(nums(r[0])[0])
+        for a, c in zip(alphas, r[1:]): R.add(f'log t = {lt}', {f'alpha_{a}': nums(c)[0] / 100}, table='walk sweep')
+    R.pair('CAM+RW', 'CAM, alpha 16')
+    save(R, 'affinity_s0.json')
+
+# ---- boundary network (nbs/13_boundary) ----
+def boundary():
+    nb = '13_boundary'; t = tables(cell_text(nb, '## Full-size results'))[0]
+    cols = t[0][1:]; row = {r[0]: r[1:] for r in t[1:]}
+    R = Results('boundary', date='2026-11-21', world='the default world (1,000 train / 300 val, 128 px, 5 px void band)', source=SOURCE(nb, 'the full-size table'),
+                command="run_boundary('world', 'runs/boundary_f0_s0', BoundaryConfig(fold=0, seed=0))",
+                protocol='pixel-level boundary precision / recall / F at tau = 0.5 on the 300 val images split into base and novel images of the fold; the rows are runs (fold, seed, variant)',
+                training_images={}, seconds={})
+    for j, c in enumerate(cols):
+        R.meta['training_images'][c] = row['training images (base samples)'][j]
+        m = {}
+        for k, pre in (('val base images: P / R / **F**', 'base'), ('val novel images: P / R / **F**', 'novel')):
+            v = nums(row[k][j]); m.update({f'{pre}_p': v[0], f'{pre}_r': v[1], f'{pre}_f': v[2]})
+        m['novel_outline_r'] = nums(row['val novel images: novel outline R'][j])[0]
+        if nums(row['val novel images, 1 px tolerance: P / R / F'][j]):
+            v = nums(row['val novel images, 1 px tolerance: P / R / F'][j]); m.update(novel_p_tol1=v[0], novel_r_tol1=v[1], novel_f_tol1=v[2])
+            m['train_novel_f'] = nums(row['train novel samples: F'][j])[0]
+        v = nums(row['boundary pixels, true / predicted (novel val)'][j]); m.update(true_boundary_share=v[0] / 100, predicted_boundary_share=v[1] / 100)
+        if nums(row['seconds: train / infer (1,300 images)'][j]): R.meta['seconds'][c] = row['seconds: train / infer (1,300 images)'][j]
+        R.add(c, m)
+    save(R, 'boundary_runs.json')
+
+# ---- A2GNN (nbs/16a_a2gnn_run) ----
+def a2gnn():
+    nb = '16a_a2gnn_run'; text = cell_text(nb, '## Full-size results'); t = tables(text)[0]
+    for r in t[1:]:
+        sup = r[0]; v = lambda j: nums(r[j])
+        R = Results('a2gnn', seed=0, supervision=sup, n_images=int(v(1)[0]), date='2026-11-21', source=SOURCE(nb, 'the full-size table'),
+                    world='the default world of seed 0 (128 px, 16x16 graphs)', command=f"run_a2gnn('data/synthetic', 'runs/a2gnn_{sup}', '{sup}', 0, A2GNNConfig(n_images=..., ablations=..., cam_dir=..., rw_dir=...))",
+                    protocol='train pseudo-label mIoU of the first N images against their masks; seeds scored as label maps (unlabelled = miss)',
+                    seconds_per_image=dict(zip(('graph', 'training'), v(9))))
+        R.add('seeds', {'miou': v(2)[0] / 100, 'coverage': v(3)[0] / 100, 'precision': v(3)[1] / 100}); R.add('A2GNN', {'miou': v(4)[0] / 100})
+        for j, k in ((5, 'no_prior'), (6, 'no_mp')):
+            if v(j): R.add(f'A2GNN ({k})', {'miou': v(j)[0] / 100}).pair('A2GNN', f'A2GNN ({k})'); R.meta.setdefault('notes', {})[k] = r[j]
+        if v(7): R.add('A2GNN (rw)', {'miou': v(7)[0] / 100}).pair('A2GNN', 'A2GNN (rw)')
+        if v(8): R.add('CAM+RW', {'miou': v(8)[0] / 100}).pair('A2GNN', 'CAM+RW')
+        save(R, f'a2gnn_{sup}_s0.json')
+    m = re.search(r'seeds ([\d.]+) \(coverage ([\d.]+)%, precision ([\d.]+)%\), \*\*A²GNN ([\d.]+)\*\*, with RW fusion ([\d.]+), CAM\+RW ([\d.]+)', text)
+    v = [float(x.rstrip('.')) / 100 for x in m.groups()]
+    R = Results('a2gnn', seed=1, supervision='tag', n_images=60, date='2026-11-21', source=SOURCE(nb, 'the seed-1 sentence'), world='the seed-1 world, its own CAM and CAM+RW runs (wsslib demo --seed 1)',
+                protocol='train pseudo-label mIoU of the first 60 images against their masks; seeds scored as label maps (unlabelled = miss)')
+    R.add('seeds', {'miou': v[0], 'coverage': v[1], 'precision': v[2]}).add('A2GNN', {'miou': v[3]}).add('A2GNN (rw)', {'miou': v[4]}).add('CAM+RW', {'miou': v[5]})
+    R.pair('A2GNN', 'A2GNN (rw)').pair('A2GNN', 'CAM+RW'); save(R, 'a2gnn_tag_s1.json')
+    sub = [l.strip() for l in text.splitlines() if l.startswith('  |')]
+    R = Results('probe', seed=0, supervision='tag', n_images=30, date='2026-11-21', source=SOURCE(nb, 'the 30-image fusion table'), protocol='train pseudo-label mIoU of the first 30 tag images')
+    for l in sub[2:]:
+        c = [x.strip() for x in l.strip('|').split('|')]; R.add(c[0], dict(zip(('miou', 'miou_crf') if '/' in c[1] else ('miou',), (x / 100 for x in nums(c[1])))))
+    save(R, 'a2gnn_tag_fusion_s0.json')
+
+# ---- dual-branch, one run per variant (nbs/15a_dualbranch) ----
+def dualbranch():
+    d = json.loads((TOP/'benchmarks'/'dualbranch_results.json').read_text())
+    for s in (0, 1):
+        run, dg = d['runs'][f'seed {s}'], d['diagnostics'][f'seed {s}']
+        R = Results('dualbranch', seed=s, date=d['date'], machine=d['machine'], source='benchmarks/dualbranch_results.json (runs, diagnostics)', command=f'wsslib dualbranch --seed {s} --cam-dir CAM',
+                    protocol='val mIoU of each network; proxy labels: CAM at the background threshold best on the strong images; diagnostics (benchmarks/probes/dualbranch_diag.py): fg/bg IoU, foreground predicted background, foreground given another class',
+                    proxy_threshold=run['proxy']['threshold'], seconds={k: round(v) for k, v in run['seconds'].items()}, n_strong=run['n_strong'], n_weak=run['n_weak'])
+        for k in ('strong-only', 'mixed', 'oversampled', 'ensemble', 'dual-branch'): R.add(k, {'miou': run[k]['miou']})
+        R.add('dual-branch (weak branch)', {'miou': run['dual-branch']['weak_branch_miou']})
+        R.add('proxy labels (weak images)', {'miou': run['proxy']['weak_miou']}, table='proxies').add('proxy labels (strong images)', {'miou': run['proxy']['strong_miou']}, table='proxies')
+        for k, v in dg.items(): R.add(k, {m: v[m] for m in ('fg_bg_iou', 'fg_as_bg', 'fg_wrong_class', 'bg_as_fg', 'images_exact_classes')}, table='diagnostics')
+        save(R, f'dualbranch_s{s}.json')
 
 if __name__ == '__main__':
     import sys

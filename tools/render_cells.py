@@ -5,7 +5,7 @@ import json, uuid
 from pathlib import Path
 
 TOP = Path(__file__).resolve().parent.parent
-IMPORTS = '#| hide\nfrom IPython.display import Markdown, display\nfrom wsslib.results import load_results, render_table, render_folds, render_pairs, fmt_cell'
+IMPORTS = '#| hide\nfrom IPython.display import Markdown, display\nfrom wsslib.results import load_results, render_table, render_folds, render_pairs, fmt_cell, report_table'
 
 def _code(s): return dict(cell_type='code', execution_count=None, id=uuid.uuid4().hex[:8], metadata={}, outputs=[], source=s.splitlines(keepends=True))
 def _md(s): return dict(cell_type='markdown', id=uuid.uuid4().hex[:8], metadata={}, source=s.strip('\n').splitlines(keepends=True))

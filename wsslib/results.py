@@ -16,7 +16,7 @@ from .core import DataError, save_json, load_json
 # %% auto #0
 __all__ = ['RESERVED', 'ROW_KEYS', 'PACKAGES', 'summarize', 'paired_difference', 'Results', 'is_row', 'validate_results',
            'git_commit', 'machine', 'run_config', 'write_run', 'load_results', 'render_table', 'render_pairs',
-           'fmt_cell', 'render_folds', 'plot_results']
+           'fmt_cell', 'render_folds', 'report_table', 'plot_results']
 
 # %% ../nbs/06a_results.ipynb #ee81e613
 def summarize(values, # numbers, one per repeat
@@ -295,6 +295,20 @@ def render_folds(res:dict, # a results dict with folds
         cells = [fmt_cell(src[r]['folds'][f], metrics, **kw) for f in folds] + [fmt_cell(src[r], metrics, sd=src[r]['sd'] if spread and src[r]['n'] > 1 else None, **kw)] + [e.get(r, '') for e in extra.values()]
         out.append(f'| {names.get(r, r)} | ' + ' | '.join(cells) + ' |')
     return '\n'.join(out)
+
+# %% ../nbs/06a_results.ipynb #f369ffd2
+def report_table(path, # a Markdown report (e.g. benchmarks/walk_benchmark.md)
+                 k:int=0, # which of its tables (0 = the first)
+                )->str: # the table's Markdown
+    "The k-th Markdown table of a committed report."
+    p = Path(path)
+    if not p.exists(): raise DataError(p, 'no such report', 'run the benchmark that writes it (its command is in benchmarks/README.md)')
+    tabs, cur = [], []
+    for l in p.read_text().splitlines() + ['']:
+        if l.startswith('|'): cur.append(l)
+        elif cur: tabs.append('\n'.join(cur)); cur = []
+    if k >= len(tabs): raise DataError(p, f'has {len(tabs)} table(s), asked for table {k}', 'pick another index')
+    return tabs[k]
 
 # %% ../nbs/06a_results.ipynb #bb866d33
 def plot_results(res:dict, # a results dict
