@@ -315,16 +315,18 @@ class _Bmm(torch.autograd.Function):
 def attention_tiles(Hl:torch.Tensor, # (N, d) node features H^l
                     g:TileGraph, # the window graph in tiles (`tile_graph`)
                     w_l, beta:float=10., mask_negative:bool=True, # as in `attention_sparse`
+                    bf16:bool=False, # the two products in bfloat16 (the softmax stays fp32)
                    )->tuple: # (H^{l+1} (N, d), P (T, t*t, k*k) attention weights per tile)
     "`attention_sparse` as two batched matrix products per layer over the grid's tiles: the same result, O(N k^2) memory."
     T, d = len(g.valid), Hl.shape[1]; x = torch.cat([Hl, Hl.new_zeros(1, d)])                # row N: the zero padding node
     Hn = x / (x.norm(dim=1, keepdim=True) + 1e-7)
+    if bf16: Hn, x = Hn.to(torch.bfloat16), x.to(torch.bfloat16)                # cast before the gathers: half the bytes moved
     qn, kn, v = Hn.index_select(0, g.qidx).view(T, -1, d), Hn.index_select(0, g.kidx).view(T, -1, d), x.index_select(0, g.kidx).view(T, -1, d)
-    c = _Bmm.apply(qn, kn, True)                                              # (T, t*t, k*k) cosines
+    c = _Bmm.apply(qn, kn, True).float()                                      # (T, t*t, k*k) cosines
     s = w_l * c + beta * g.E * (c > 0)
     drop = ~g.valid | (c < 0) if mask_negative else ~g.valid
     P = torch.softmax(s.masked_fill(drop, float('-inf')), -1)
-    return _Bmm.apply(P, v).view(-1, d).index_select(0, g.nidx), P
+    return _Bmm.apply(P.to(v.dtype), v, False).float().view(-1, d).index_select(0, g.nidx), P
 
 # %% ../nbs/16_a2gnn.ipynb #414d9b0e
 class A2GNN(nn.Module):
@@ -336,12 +338,13 @@ class A2GNN(nn.Module):
                  dropout:float=0.5, # after the embedding
                  beta:float=10., # prior weight (0: no prior)
                  mask_negative:bool=True, # drop cos < 0 neighbours
+                 bf16:bool=False, # tiled attention: its products in bfloat16
                 ):
         super().__init__()
         self.embed, self.out = nn.Linear(d_in, hidden, bias=False), nn.Linear(hidden, n_out, bias=False)
         nn.init.xavier_uniform_(self.embed.weight); nn.init.xavier_uniform_(self.out.weight)
         self.w = nn.Parameter(torch.rand(layers)); self.drop = nn.Dropout(dropout)
-        self.beta, self.mask_negative = beta, mask_negative
+        self.beta, self.mask_negative, self.bf16 = beta, mask_negative, bf16
 
     def forward(self, x:torch.Tensor, # (N, d_in)
                 g, # a `TileGraph` (tiled attention), a `Graph` (window attention), or a (window (N, N) bool, edges (N, N)) pair (dense)
@@ -349,7 +352,7 @@ class A2GNN(nn.Module):
         h = self.drop(F.relu(self.embed(x)))
         for w in self.w:
             h = (attention_dense(h, *g, w, self.beta, self.mask_negative) if isinstance(g, tuple)
-                 else attention_tiles(h, g, w, self.beta, self.mask_negative) if isinstance(g, TileGraph)
+                 else attention_tiles(h, g, w, self.beta, self.mask_negative, self.bf16) if isinstance(g, TileGraph)
                  else attention_sparse(h, g.idx, g.edges, w, self.beta, self.mask_negative))[0]
         return self.out(h), h
 
@@ -437,7 +440,7 @@ def fit_graph(g:Graph, # the image's graph
              )->dict: # probs (C, H, W), removed (seeds removed by consistency checking), points (MP points of the last step), log, model
     "Train a fresh A²GNN on one graph from its seeds (two stages: CE + MP, then + L_reg + consistency checking) and predict every node."
     cfg = cfg or A2GNNConfig(); boxes = np.zeros((0, 5), np.int64) if boxes is None else np.asarray(boxes, np.int64).reshape(-1, 5)
-    model = A2GNN(g.x.shape[1], n_out, cfg.hidden, cfg.layers, cfg.dropout, cfg.beta if cfg.prior else 0., cfg.mask_negative)
+    model = A2GNN(g.x.shape[1], n_out, cfg.hidden, cfg.layers, cfg.dropout, cfg.beta if cfg.prior else 0., cfg.mask_negative, cfg.attention_bf16)
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     if attention not in ATTENTIONS: raise ValueError(f"attention must be one of {ATTENTIONS}, got {attention!r}")
     gg = dense_graph(g.idx, g.edges) if attention == 'dense' else g if attention == 'window' else tile_graph(g.idx, g.edges, g.h, g.w)
