@@ -1,6 +1,7 @@
 """The settings several methods share, declared once: how a network is optimised (`OptimConfig`), which backbone it has
 (`BackboneConfig`), how its training crops are augmented (`TransformConfig`) and in what precision it trains
-(`PrecisionConfig`). Methods compose them; nothing here imports torch.
+(`PrecisionConfig`); then every method's config, composed of them. Nothing here imports torch, so the command line
+builds any method's flags at once.
 
 Docs: https://wsslib.github.io/wsslib/config.html.md"""
 
