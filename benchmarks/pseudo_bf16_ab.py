@@ -21,7 +21,7 @@ from wsslib.results import paired_difference, summarize
 from wsslib.retab import METHODS, run_retab
 
 SCORES = ('miou', 'miou_base', 'miou_novel')
-VARIANTS = {'fp32': {}, 'bf16': dict(precision=FAST_CPU)}   # bf16 autocast + channels-last for every pseudo-label network
+VARIANTS = {'fp32': dict(precision=dict(cpu_amp=False, channels_last=False)), 'bf16': dict(precision=FAST_CPU)}   # bf16 autocast + channels-last for every pseudo-label network (the default since 2026-12-07)
 
 def configs(variant):
     retab, _, cam = PipelineConfig.for_data('synthetic')
@@ -49,7 +49,8 @@ def render(res)->str:
             f = lambda x: '-' if x['mean'] is None else f"{100 * x['mean']:.1f}" + (f" ± {100 * x['sd']:.1f}" if x['sd'] is not None else '')
             out.append(f"| {k} | {s} | {f(m['fp32'])} | {f(m['bf16'])} | " + ('-' if d['mean'] is None else f"{100 * d['mean']:+.1f}" + (f" ± {100 * d['se']:.1f}" if d['se'] is not None else '')) + f" | {d['n']} |")
     out += ['', '| run | wall s | ' + ' | '.join(res['runs'][next(iter(res['runs']))]['work_seconds']) + ' |', '|---|---:|' + '---:|' * len(res['runs'][next(iter(res['runs']))]['work_seconds'])]
-    for u, r in res['runs'].items(): out.append(f"| {u} | {r['wall']} | " + ' | '.join(str(round(x)) for x in r['work_seconds'].values()) + ' |')
+    cols = list(res['runs'][next(iter(res['runs']))]['work_seconds'])   # by name: later runs list the stages in another order
+    for u, r in res['runs'].items(): out.append(f"| {u} | {r['wall']} | " + ' | '.join(str(round(r['work_seconds'].get(k, float('nan')))) for k in cols) + ' |')
     return '\n'.join(out)
 
 if __name__ == '__main__':

@@ -117,7 +117,7 @@ class CAMConfig:
     epochs: int = field(default=12, metadata={'help': 'training epochs (PSA: 15 on VOC train_aug)'})
     batch_size: int = field(default=16, metadata={'help': 'training batch size (PSA: 16)'})
     optim: OptimConfig = field(default_factory=lambda: OptimConfig(lr=2e-3), metadata={'help': "optimisation (PSA: SGD, lr 0.1 poly, momentum effectively ~0 (see wsslib.models.backbones), weight decay 5e-4, classifier lr x10; here AdamW 2e-3, far faster from scratch on the synthetic world, see the end)"})
-    precision: PrecisionConfig = field(default_factory=PrecisionConfig, metadata={'help': "arithmetic of the training step (on the CPU: fp32 unless cpu_amp; bf16 autocast and channels-last measured 1.9x faster on the segmentation step, not yet checked on this network's pseudo labels)"})
+    precision: PrecisionConfig = field(default_factory=lambda: PrecisionConfig(**FAST_CPU), metadata={'help': "arithmetic of the training step: on the synthetic world bf16 autocast and channels-last on the CPU too (the pseudo labels within noise of fp32 over 4 seeds, about 15 % faster: benchmarks/pseudo_bf16_ab.md); the VOC preset: mixed precision on GPUs only"})
     aug: TransformConfig = field(default_factory=lambda: TransformConfig(crop=112, resize_long=(112, 160), hue=0.), metadata={'help': "training augmentation (PSA: 448 px crops after a random long side of 256..512, hue jitter 0.1; here 112 px crops, long side 112..160, no hue jitter: the synthetic world's classes are told apart by colour)"})
     scales: tuple = field(default=(1.0, 0.5, 1.5, 2.0), metadata={'help': 'CAM inference scales (PSA: 1, 0.5, 1.5, 2)'})
     flip: bool = field(default=True, metadata={'help': 'CAM inference: add the horizontally flipped image at every scale'})
@@ -162,7 +162,7 @@ class CAMConfig:
         "PSA's CAM settings for PASCAL VOC (ResNet-38 from ImageNet; train on train_aug, score on train)."
         return update_config(cls(backbone=BackboneConfig('resnet38', pretrained=True, frozen_bn=True), dropout=0.5, epochs=15, batch_size=16,
                                  optim=OptimConfig('sgd', lr=0.1, momentum=0., weight_decay=5e-4, new_lr_mult=10.), aug=TransformConfig.scaled(448, hue=0.1),
-                                 train_split='train_aug', infer_split='train_aug', eval_split='train'), **kw)
+                                 train_split='train_aug', infer_split='train_aug', eval_split='train', precision=PrecisionConfig()), **kw)
 
 # %% ../nbs/00a_config.ipynb #5918a374
 @dataclass
@@ -223,7 +223,7 @@ class RETABConfig:
     preset: str = field(default='synthetic', metadata={'help': "network presets: 'synthetic' (small net, AdamW) or 'voc' (ResNet-38, SGD, as RETAB)"})
     train_split: str = field(default='train', metadata={'help': 'split whose pseudo labels are made (VOC: train_aug)'})
     seed: int = field(default=0, metadata={'help': 'seed of every network'})
-    precision: PrecisionConfig = field(default_factory=PrecisionConfig, metadata={'help': 'arithmetic of the training steps of the AffinityNets and the boundary network'})
+    precision: PrecisionConfig = field(default_factory=lambda: PrecisionConfig(**FAST_CPU), metadata={'help': 'arithmetic of the training steps of the AffinityNets and the boundary network (synthetic world: bf16 autocast and channels-last on the CPU too, benchmarks/pseudo_bf16_ab.md; the VOC preset: mixed precision on GPUs only)'})
     num_threads: int = field(default=1, metadata={'help': 'torch CPU threads'})
     device: str = field(default='', metadata={'help': "torch device ('' = CUDA when visible, else CPU)"})
     workers: int = field(default=2, metadata={'help': "processes for the pseudo-label stages: 2 trains CAM beside the boundary net, then runs RETAB beside PSA -> affgt (1: one after the other; the labels are the same)"})
@@ -254,7 +254,7 @@ class RETABConfig:
     @classmethod
     def retab_voc(cls, **kw)->'RETABConfig':
         "RETAB's settings for PASCAL VOC (ResNet-38 nets, crop 448, 8 epochs each, train_aug)."
-        return cls(**{**dict(preset='voc', aff_epochs=8, bnd_epochs=8, crop=448, resize_long=(), train_split='train_aug'), **kw})
+        return cls(**{**dict(preset='voc', aff_epochs=8, bnd_epochs=8, crop=448, resize_long=(), train_split='train_aug', precision=PrecisionConfig()), **kw})
 
 # %% ../nbs/00a_config.ipynb #b6fce7a5
 HEADS = ('largefov', 'aspp')
@@ -471,11 +471,11 @@ class PipelineConfig:
                  quick:bool=False, # synthetic only: the settings of --quick (for its 300-image world: the pseudo labels in about 2 minutes, seg networks only smoke-tested)
                 )->tuple: # (RETABConfig, SegConfig, CAMConfig)
         "The stage configs of a dataset: this world's defaults, a quick smoke-test variant, or the papers' VOC recipes."
-        if data == 'synthetic' and quick:   # the 300-image world of --quick: the pseudo-label stages shorter and in bf16; seg networks a smoke test
-            fast, crop = dict(precision=FAST_CPU), dict(crop=112, resize_long=(112, 144))
-            return (update_config(RETABConfig(), aff_epochs=5, bnd_epochs=5, **crop, **fast),
+        if data == 'synthetic' and quick:   # the 300-image world of --quick: the pseudo-label stages shorter; seg networks a smoke test
+            crop = dict(crop=112, resize_long=(112, 144))
+            return (update_config(RETABConfig(), aff_epochs=5, bnd_epochs=5, **crop),
                     update_config(SegConfig(), epochs=2, aug=dict(crop=96, resize_long=(64, 160))),
-                    update_config(CAMConfig(), epochs=16, aug=crop, scales=(1.0, 0.5, 1.5), crf_scale=4., crf_workers=2, val_split='', num_threads=2, **fast))
+                    update_config(CAMConfig(), epochs=16, aug=crop, scales=(1.0, 0.5, 1.5), crf_scale=4., crf_workers=2, val_split='', num_threads=2))
         if data == 'synthetic': return RETABConfig(), SegConfig(epochs=32), CAMConfig()        # 2 neck layers; 32 epochs = 4,000 steps
         if data != 'voc' or quick: raise ValueError(f"data must be 'synthetic' (optionally quick) or 'voc', got {data!r}{' (quick)' if quick else ''}")
         r = RETABConfig.retab_voc()
