@@ -217,6 +217,10 @@ def load_results(path, # a run folder (its results.json) or a results file
     except ValueError as e: raise DataError(p, f'not a wsslib results file ({e})', 'point to a results.json written by a wsslib method (wsslib list names them)') from e
 
 # %% ../nbs/06a_results.ipynb #4e7cd8a7
+def _table_rows(res, table=None):
+    "The rows of a results dict: its main rows, or those of the sub-table `table`."
+    return res[table] if table else {k: v for k, v in res.items() if k not in RESERVED and is_row(v)}
+
 def _pct(m, sd=None, digits=1):
     if m is None: return '-'
     return f'{100 * m:.{digits}f}' + (f' ± {100 * sd:.{digits}f}' if sd is not None else '')
@@ -233,7 +237,7 @@ def render_table(res:dict, # a results dict
                  corner:str='row', # the title of the first column
                 )->str: # a Markdown table
     "A Markdown table of rows x metrics in percent, from a results dict."
-    src = res[table] if table else {k: v for k, v in res.items() if k not in RESERVED and is_row(v)}
+    src = _table_rows(res, table)
     rows = [r for r in (rows or src) if r in src]
     if not rows: raise ValueError(f'no row to render (asked for {rows}, results hold {list(src)})')
     metrics = metrics or list(dict.fromkeys(k for r in rows for k in src[r] if k not in ROW_KEYS))
@@ -287,7 +291,7 @@ def render_folds(res:dict, # a results dict with folds
                  **kw, # passed to `fmt_cell` (bold, digits, sep)
                 )->str: # a Markdown table
     "A Markdown table of rows x folds (and their mean), each cell several metrics of the row on that fold."
-    src = res[table] if table else {k: v for k, v in res.items() if k not in RESERVED and is_row(v)}
+    src = _table_rows(res, table)
     rows = [r for r in (rows or src) if r in src]; folds = sorted({f for r in rows for f in src[r]['folds']}, key=int)
     extra, names = extra or {}, names or {}
     out = ['| ' + ' | '.join([corner] + [f'fold {f}' for f in folds] + ['mean'] + list(extra)) + ' |', '|---' * (len(folds) + 2 + len(extra)) + '|']
@@ -319,7 +323,7 @@ def plot_results(res:dict, # a results dict
                 ):
     "Horizontal bars of one metric per row, in percent, with ± sd error bars where there were repeats."
     import matplotlib.pyplot as plt
-    src = res[table] if table else {k: v for k, v in res.items() if k not in RESERVED and is_row(v)}
+    src = _table_rows(res, table)
     rows = [r for r in (rows or src) if r in src and src[r].get(metric) is not None]
     if ax is None: _, ax = plt.subplots(figsize=(5, 0.35 * len(rows) + 0.8))
     x = [100 * src[r][metric] for r in rows]; e = [100 * (src[r]['sd'].get(metric) or 0) for r in rows]
