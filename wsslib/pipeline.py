@@ -119,8 +119,8 @@ def load_network(path, # a model.pth of `wsslib.segment`
 def _slug(method): return method.lower().replace('+', '_').replace('(', '_').replace(')', '').replace('-', '_').replace(' ', '_')
 
 SHARED_METHODS = ('CAM+RW', 'Fully Oracle')   # labels that do not depend on the fold: one network per run
-CHAIN_OF_SOURCE = {'rw': ('psa_chain', 'CAM+RW'), 'affgt': ('psa_chain', 'CAM+RW(affgt+seggt)'), 'retab': ('retab_chain', 'CAM+RETAB')}   # pseudo-label source -> (chain, row)
-CHAIN_OF_METHOD = {'CAM+RW': 'psa_chain', 'CAM+RW(seggt)': 'psa_chain', 'CAM+RW(affgt+seggt)': 'psa_chain', 'CAM+RETAB': 'retab_chain',
+CHAIN_OF_SOURCE = {'rw': ('psa_chain', 'CAM+RW'), 'affgt': ('affgt_chain', 'CAM+RW(affgt+seggt)'), 'retab': ('retab_chain', 'CAM+RETAB')}   # pseudo-label source -> (chain, row)
+CHAIN_OF_METHOD = {'CAM+RW': 'psa_chain', 'CAM+RW(seggt)': 'psa_chain', 'CAM+RW(affgt+seggt)': 'affgt_chain', 'CAM+RETAB': 'retab_chain',
                    'CAM+RETAB+dual-branch': 'retab_chain', 'Fully Oracle': None}   # the chain whose labels a method's network needs
 
 def net_dir(out_dir, # the run folder
@@ -193,7 +193,7 @@ def run_fold(root, # the dataset folder
             return dict(val_names=val, val_fold=fold, root=root, out_dir=dirs[m, r], strong=gt(s_['strong']), weak=gt(s_['weak']), mode=s_['mode'], cfg=_net_cfg(seg_cfg, s_['mode'], len(names), seed + 1000 * r),
                         on_change='restart', fold=None if m in SHARED_METHODS else fold, init=init, progress=progress and w <= 1)
         after = (CHAIN_OF_METHOD[m],) if CHAIN_OF_METHOD[m] else ('cam_train',) if init and 'cam_train' in chains else ()   # the oracle: only CAM's classifier (its init)
-        return Task(train_eval, kwargs, after=after, cost=2.8 if m == 'CAM+RETAB+dual-branch' else 1.4,
+        return Task(train_eval, kwargs, after=after, cost=1.5,
                     here=lambda kw: (Path(kw['out_dir'])/'train.json').exists() and (Path(kw['out_dir'])/'model.pth').exists())   # a finished network: its record, read here
     from wsslib.pipeline import _train_and_evaluate as train_eval                         # by module path, so spawned workers can import it (also from a notebook)
     nets = {(m, r): job(m, r) for m, r in runs}

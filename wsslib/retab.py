@@ -241,19 +241,23 @@ def _rw_scores(model, img, cams, cfg):
         sc = torch.as_tensor(add_background(np.asarray(cams, np.float32), cfg.alpha))[None].to(dev)
         return propagate(model.affinity(x), sc, cfg.beta, cfg.logt, cfg.radius, s, walk=cfg.walk)[0].cpu()
 
-def _walk_search_bg(ckpt, root, cam_dir, names, fold, novel, cfg, device='cpu', bnd_dir=None, progress=False):
-    "`search_bg` of the walked class scores of AffinityNet `ckpt` (PSA's one-stage walk, or RETAB's two stages with `bnd_dir`), cached next to it."
+def _walk_search_bg(ckpt, root, cam_dir, names, fold, novel, cfg, device='cpu', bnd_dir=None, progress=False, walk_dir=None):
+    "`search_bg` of the walked class scores of AffinityNet `ckpt` (PSA's one-stage walk, or RETAB's two stages with `bnd_dir`), cached next to it; the same walk's argmax labels (what `infer_walk` / `infer_retab` write) go to `walk_dir`."
     ckpt = Path(ckpt); cache = ckpt.parent/f'search_bg_fold{fold}.json'; st = ckpt.stat()
     key = dict(names=names_hash(names), n_novel=len(novel & set(names)), fold=fold, thresholds=list(BG_THRESHOLDS),
                ckpt=[st.st_size, st.st_mtime_ns], walk=[cfg.beta, cfg.logt, cfg.radius, cfg.walk] + ([cfg.tau] if bnd_dir else []))
     labels = ckpt.parent/f'labels_sb_fold{fold}'; missing = [n for n in names if not (labels/f'{n}.png').exists()]
+    unwalked = [n for n in names if walk_dir is not None and not (Path(walk_dir)/f'{n}.png').exists()]
     old = load_json(cache) if cache.exists() else {}
-    if old.get('key') == key and not missing: return old['result']   # (labels lost: search again, which gives the same t)
-    model = load_affinity_net(ckpt, device); voc = VOC(root); torch.set_num_threads(cfg.num_threads)
-    def scores(name, shape):
+    if old.get('key') == key and not missing and not unwalked: return old['result']   # (labels lost: search again, which gives the same t)
+    model = load_affinity_net(ckpt, device); voc = VOC(root); torch.set_num_threads(cfg.num_threads); unwalked = set(unwalked)
+    def scores(name, shape):                                                    # one walk per image: its search-bg scores and its argmax label
         img = voc.image(name); classes, cams = load_cam(cam_path(cam_dir, name), shape, voc.n_classes)
-        if not len(classes): return classes, cams
+        if not len(classes):
+            if name in unwalked: save_label(np.zeros(shape, np.uint8), Path(walk_dir)/f'{name}.png')
+            return classes, cams
         s = _rw_scores(model, img, cams, cfg) if bnd_dir is None else retab_scores(model, img, cams, load_boundary_map(boundary_path(bnd_dir, name), shape), cfg)[1]
+        if name in unwalked: save_label(np.r_[0, np.asarray(classes, np.int64)].astype(np.uint8)[s.argmax(0).numpy()], Path(walk_dir)/f'{name}.png')
         return classes, s[1:].numpy()
     res = {**search_bg(scores, root, names, fold, novel, progress=progress, label_dir=labels), 'labels': str(labels)}
     save_json({'key': key, 'result': res}, cache)
@@ -268,19 +272,22 @@ def _check_cam_dir(cam_dir, names):
             if not p.exists(): raise DataError(p, 'CAM file missing from the CAM run folder', 'run the CAM stage with its CRF labels (wsslib.cam.run_cam or `wsslib cam all`) into this folder, or drop --cam-dir')
 
 def _psa_chain(root, cam_dir, out, cache, fold, cfg, names, novel, progress=False):
-    "PSA's AffinityNet (fold-independent, in CACHE/psa) and affgt's: each trained, walked, scored and its background threshold searched."
-    acfg, secs, res = cfg.affinity_config(), {}, {}
+    "PSA's AffinityNet (fold-independent, in CACHE/psa): trained, walked once (its labels and the walk's background search), scored."
+    acfg, secs, res, k = cfg.affinity_config(), {}, {}, METHODS[1]
     with Timer('rw', secs):
         with file_lock(cache/'.psa.lock', 'PSA stage'):                     # fold-independent: shared with other runs of the seed
-            m = load_affinity_net(train_affinity(root, cam_dir, cache/'psa', acfg, names=names, progress=progress), acfg.torch_device)
-            infer_walk(m, root, cam_dir, names, cache/'psa', acfg, progress)
+            ckpt = train_affinity(root, cam_dir, cache/'psa', acfg, names=names, progress=progress)
+            sb = _walk_search_bg(ckpt, root, cam_dir, names, fold, novel, acfg, acfg.torch_device, None, progress, walk_dir=cache/'psa'/'rw')
+    with Timer('eval', secs): res[k] = {**pseudo_quality(cache/'psa'/'rw', root, names, fold, novel, progress), 'search_bg': sb}
+    return res, secs
+
+def _affgt_chain(root, cam_dir, out, cache, fold, cfg, names, novel, progress=False):
+    "affgt's AffinityNet (CAM's labels on novel samples, ground truth on base ones): trained, walked once, scored."
+    acfg, secs, res, k = cfg.affinity_config(), {}, {}, METHODS[2]
     with Timer('affgt', secs):
-        m = load_affinity_net(train_mixed_affinity(root, cam_dir, out/'affgt', fold, acfg, names=names, progress=progress), acfg.torch_device)
-        infer_walk(m, root, cam_dir, names, out/'affgt', acfg, progress)
-    with Timer('eval', secs):
-        for k, d in zip(METHODS[1:3], (cache/'psa'/'rw', out/'affgt'/'rw')): res[k] = pseudo_quality(d, root, names, fold, novel, progress)
-    with Timer('search_bg', secs):
-        for k, d in zip(METHODS[1:3], (cache/'psa', out/'affgt')): res[k]['search_bg'] = _walk_search_bg(d/'affinity_net.pth', root, cam_dir, names, fold, novel, acfg, acfg.torch_device, None, progress)
+        ckpt = train_mixed_affinity(root, cam_dir, out/'affgt', fold, acfg, names=names, progress=progress)
+        sb = _walk_search_bg(ckpt, root, cam_dir, names, fold, novel, acfg, acfg.torch_device, None, progress, walk_dir=out/'affgt'/'rw')
+    with Timer('eval', secs): res[k] = {**pseudo_quality(out/'affgt'/'rw', root, names, fold, novel, progress), 'search_bg': sb}
     return res, secs
 
 def _cam_stage(root, cam_dir, cache, cfg, names, stages=('train', 'infer'), progress=False):
@@ -296,13 +303,12 @@ def _boundary_stage(root, out, cfg, progress=False):
     return {}, secs
 
 def _retab_chain(root, cam_dir, out, cache, fold, cfg, names, novel, progress=False):
-    "RETAB's AffinityNet (from CAM and the boundary maps) and its two-stage walk, scored and its background threshold searched."
+    "RETAB's AffinityNet (from CAM and the boundary maps): trained, its two-stage walk run once (its labels and the background search), scored."
     acfg, secs, res, k = cfg.affinity_config(), {}, {}, METHODS[3]
     with Timer('retab', secs):
-        m = load_affinity_net(train_mixed_affinity(root, cam_dir, out/'retab', fold, acfg, out/'boundary', cfg.tau, names, progress), acfg.torch_device)
-        infer_retab(m, root, cam_dir, out/'boundary', names, out/'retab', cfg, progress)
-    with Timer('eval', secs): res[k] = pseudo_quality(out/'retab'/'retab', root, names, fold, novel, progress)
-    with Timer('search_bg', secs): res[k]['search_bg'] = _walk_search_bg(out/'retab'/'affinity_net.pth', root, cam_dir, names, fold, novel, cfg, acfg.torch_device, out/'boundary', progress)
+        ckpt = train_mixed_affinity(root, cam_dir, out/'retab', fold, acfg, out/'boundary', cfg.tau, names, progress)
+        sb = _walk_search_bg(ckpt, root, cam_dir, names, fold, novel, cfg, acfg.torch_device, out/'boundary', progress, walk_dir=out/'retab'/'retab')
+    with Timer('eval', secs): res[k] = {**pseudo_quality(out/'retab'/'retab', root, names, fold, novel, progress), 'search_bg': sb}
     return res, secs
 
 def _retab_start(root, out_dir, fold, seed, cfg, cam_dir, cache_dir, cam_cfg):
@@ -317,11 +323,11 @@ def _retab_start(root, out_dir, fold, seed, cfg, cam_dir, cache_dir, cam_cfg):
     cam_cfg = dataclasses.replace(cam_cfg or CAMConfig(), seed=seed) if run else None
     return dict(root=root, out=out, cache=cache, fold=fold, seed=seed, cfg=cfg, cam_dir=cam_dir, cam_cfg=cam_cfg, names=names, novel=novel, t0=time.perf_counter())
 
-STAGE_COST = {'cam_train': 0.9, 'cam': 0.8, 'boundary': 0.5, 'retab_chain': 1.2, 'psa_chain': 2.4}   # their lengths at the synthetic defaults, in ~100 s (the networks: 1.4, dual-branch 2.8)
+STAGE_COST = {'cam_train': 0.6, 'cam': 0.9, 'boundary': 0.4, 'retab_chain': 1.0, 'psa_chain': 0.9, 'affgt_chain': 0.9}   # their lengths at the synthetic defaults, in ~100 s (the networks: 1.5)
 
 def _retab_tasks(st:dict, progress:bool=False)->dict:
-    "The stages as `run_tasks` tasks: CAM (training, then CAMs and CRF labels) beside the boundary net, then RETAB (needs both) beside PSA -> affgt (needs CAM)."
-    from wsslib.retab import RETABConfig as Config, _boundary_stage, _cam_stage, _psa_chain, _retab_chain   # by module path, so spawned workers can import them (also from a notebook)
+    "The stages as `run_tasks` tasks: CAM (training, then CAMs and CRF labels) beside the boundary net, then RETAB (needs both), PSA and affgt (each needs CAM)."
+    from wsslib.retab import RETABConfig as Config, _affgt_chain, _boundary_stage, _cam_stage, _psa_chain, _retab_chain   # by module path, so spawned workers can import them (also from a notebook)
     wcfg = update_config(Config(), **dataclasses.asdict(st['cfg'])); cam = ('cam',) if st['cam_cfg'] else ()
     kw = dict(root=st['root'], cam_dir=st['cam_dir'], out=st['out'], cache=st['cache'], fold=st['fold'], cfg=wcfg, names=st['names'], novel=st['novel'], progress=progress)
     ck = dict(root=st['root'], cam_dir=st['cam_dir'], cache=st['cache'], cfg=st['cam_cfg'], names=st['names'], progress=progress)
@@ -330,6 +336,7 @@ def _retab_tasks(st:dict, progress:bool=False)->dict:
     tasks['boundary'] = Task(_boundary_stage, dict(root=st['root'], out=st['out'], cfg=wcfg.boundary_config(st['fold']), progress=progress), cost=STAGE_COST['boundary'])
     tasks['retab_chain'] = Task(_retab_chain, dict(kw), after=(*cam, 'boundary'), cost=STAGE_COST['retab_chain'])
     tasks['psa_chain'] = Task(_psa_chain, dict(kw), after=cam, cost=STAGE_COST['psa_chain'])
+    tasks['affgt_chain'] = Task(_affgt_chain, dict(kw), after=cam, cost=STAGE_COST['affgt_chain'])
     return tasks
 
 def _retab_finish(st:dict, chains:list)->dict:

@@ -427,18 +427,44 @@ def _existing(out, cfg):
         if foreign: raise DataError(out, f'holds other images ({", ".join(foreign)}, ...); a synthetic world is not mixed into another dataset', 'choose an empty or new output folder')
     return None
 
+def _render_chunk(out, cfg, jobs):
+    "Render and write the samples `jobs` ((split, index, name) triples); their summaries, in order."
+    res = []
+    for sp, i, n in jobs:
+        s = render_sample(sample_rng(cfg.seed, sp, i), cfg); write_sample(out, n, s, cfg.jpeg_quality); res.append((sp, sample_summary(s)))
+    return res
+
+def _world_workers(workers, n_images):
+    "Processes for a world: `workers`, or (0) one per CPU core, up to 4, for a world of 400+ images (a spawned process costs ~2 s)."
+    import os
+    return workers if workers > 0 else min(4, os.cpu_count() or 1) if n_images >= 400 else 1
+
 def generate_world(out, # the world's root folder (created; a finished world with the same config is reused)
                    cfg:SynthConfig|None=None, # the world's config (defaults if None)
                    progress:bool=True, # show a tqdm progress bar
+                   workers:int=0, # processes (0: one per CPU core, up to 4, for 400+ images); every sample has its own seed, so any number gives the same files
                   )->dict: # statistics, with `seconds` (generation time) and `skipped` (True if reused)
     "Generate a synthetic world in the PASCAL VOC 2012 layout under `out` and return its statistics."
     cfg, out = cfg or SynthConfig(), Path(out)
     if (done := _existing(out, cfg)) is not None: return done
     t0, names, summ = time.perf_counter(), world_names(cfg), {'train': [], 'val': []}
     jobs = [(sp, i, n) for sp in ('train', 'val') for i, n in enumerate(names[sp])]
-    for sp, i, n in tqdm(jobs, desc=f'synth {out.name}', unit='img', disable=not progress):
-        s = render_sample(sample_rng(cfg.seed, sp, i), cfg)
-        write_sample(out, n, s, cfg.jpeg_quality); summ[sp].append(sample_summary(s))
+    w = _world_workers(workers, len(jobs)); chunks = [jobs[k:k + 25] for k in range(0, len(jobs), 25)]
+    bar = tqdm(total=len(jobs), desc=f'synth {out.name}', unit='img', disable=not progress)
+    if w <= 1: parts = (_render_chunk(out, cfg, c) for c in chunks)
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        ex = ProcessPoolExecutor(w, mp_context=multiprocessing.get_context('spawn'))
+        from wsslib.data.synth import _render_chunk as render                            # by module path, so spawned workers can import it (also from a notebook)
+        parts = ex.map(render, [out] * len(chunks), [cfg] * len(chunks), chunks)          # in order
+    try:
+        for part in parts:
+            for sp, sm in part: summ[sp].append(sm)
+            bar.update(len(part))
+    finally:
+        bar.close()
+        if w > 1: ex.shutdown(cancel_futures=True)
     for sp, lst in {**names, 'trainval': names['train'] + names['val']}.items():
         with atomic_write(out/'ImageSets'/'Segmentation'/f'{sp}.txt', 'w') as f: f.write(''.join(n + '\n' for n in lst))
     stats = world_stats(summ, names)
