@@ -207,6 +207,7 @@ def check_training_data(root, # the dataset folder (images in JPEGImages/)
 # %% ../nbs/15_segment.ipynb #1327dc5c
 class PlannedSet(torch.utils.data.Dataset):
     "Training items by key: (image, label) transformed jointly, and a flag: the key's own (dual plans: 'in the strong half'), else index < n_strong."
+    rngs = ('torch',)   # its transforms draw from torch's CPU generator alone (tested): SeededItems skips Python's and NumPy's
     def __init__(self, items:list, # (name, image path, label path) triples, strong ones first
                  cfg:SegConfig, # its `aug` piece
                  n_classes:int=N_CLASSES, # for the label check

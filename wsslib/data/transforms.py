@@ -14,6 +14,7 @@ import torch
 from torchvision import tv_tensors
 from torchvision.transforms import v2
 from torchvision.transforms.v2 import functional as TF
+from torchvision.transforms.v2._transform import _RandomApplyTransform   # the flip's base class: it draws whether to act before its params
 
 from .voc import IGNORE
 
@@ -55,6 +56,17 @@ def _to_tv(img, label):
     return (tv_tensors.Image(torch.from_numpy(np.ascontiguousarray(img)).permute(2, 0, 1)),
             tv_tensors.Mask(torch.from_numpy(np.ascontiguousarray(label))))
 
+def _run_pipeline(t, x, y):
+    "What `t(x, y)` does for an (Image, Mask) pair, without the per-call flatten: each transform's `make_params` draws, then `transform` applies."
+    if isinstance(t, v2.Compose):
+        for u in t.transforms: x, y = _run_pipeline(u, x, y)
+        return x, y
+    fwd = type(t).forward
+    if fwd is v2.Transform.forward or fwd is _RandomApplyTransform.forward:
+        if fwd is _RandomApplyTransform.forward and torch.rand(1) >= t.p: return x, y   # the draw torchvision makes first
+        p = t.make_params([x, y]); return t.transform(x, p), t.transform(y, p)
+    return t(x, y)                                                                     # a transform with its own forward
+
 class JointTransform:
     "Apply a v2 pipeline to an (image, label) NumPy pair; returns (float 3xHxW tensor, int64 HxW tensor)."
     def __init__(self, pipeline:v2.Transform): self.pipeline = pipeline
@@ -64,11 +76,11 @@ class JointTransform:
                  generator:torch.Generator|None=None, # seeded generator for a reproducible draw (default: torch's global RNG)
                 )->tuple:
         x, y = _to_tv(img, label)
-        if generator is None: x, y = self.pipeline(x, y)
+        if generator is None: x, y = _run_pipeline(self.pipeline, x, y)
         else:
             seed = int(torch.randint(0, 2**62, (), generator=generator))
             with torch.random.fork_rng(devices=[]):
-                torch.random.default_generator.manual_seed(seed); x, y = self.pipeline(x, y)   # the CPU generator (what the transforms draw from)
+                torch.random.default_generator.manual_seed(seed); x, y = _run_pipeline(self.pipeline, x, y)   # the CPU generator (what the transforms draw from)
         return x.as_subclass(torch.Tensor).contiguous(), y.as_subclass(torch.Tensor).long().contiguous()
 
 class ScaleNormalize(v2.Transform):
