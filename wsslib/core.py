@@ -19,10 +19,13 @@ __all__ = ['set_seed', 'default_device', 'DataError', 'atomic_write', 'file_lock
 
 # %% ../nbs/00_core.ipynb #45943f29
 def set_seed(seed:int, # the seed for Python's `random`, NumPy's global generator and torch
+             accelerators:bool=True, # also every CUDA (and other accelerator) device; False: torch's CPU generator alone (~0.3 ms cheaper: torch formats the call stack to queue each device's seed)
             )->None:
     "Seed Python, NumPy and torch (CPU and every CUDA device) at once."
     import torch   # torch is imported where it is used, so that `wsslib.core` (and the command line) starts without it
-    random.seed(seed); np.random.seed(seed); torch.manual_seed(seed)
+    random.seed(seed); np.random.seed(seed)
+    if accelerators: torch.manual_seed(seed)
+    else: torch.random.default_generator.manual_seed(seed)
 
 # %% ../nbs/00_core.ipynb #f435d52f
 def default_device()->'torch.device':

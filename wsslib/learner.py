@@ -373,7 +373,7 @@ def _one_epoch(self:Learner, k0:int, partial:dict):
     bar = tqdm(dl, desc=f'{self.desc} epoch {epoch + 1}/{cfg.epochs}', disable=not (self.progress and acc.is_main_process), leave=False, initial=k0, total=spe)
     for k, batch in enumerate(bar, start=k0):
         self.step_in_epoch, self.step = k, epoch * spe + k + 1
-        set_seed(derive_seed(cfg.seed, _STEP, epoch, k, acc.process_index))
+        set_seed(derive_seed(cfg.seed, _STEP, epoch, k, acc.process_index), accelerators=acc.device.type != 'cpu')   # a CPU run draws from the CPU generator alone
         batch = _to(batch, acc.device, cfg.precision.channels_last)
         if self.data.after_batch is not None: batch = self.data.after_batch(batch)
         self.batch = batch
