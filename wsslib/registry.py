@@ -389,7 +389,7 @@ def run_fewshot_method(root, out, cfg, opts:RunOptions)->dict:
 
 # %% ../nbs/19_registry.ipynb #d7e85504
 DEMO_PAIRS = (('CAM+RETAB', 'CAM+RW'), ('CAM+RETAB', 'CAM+RW(affgt+seggt)'), ('CAM+RW(seggt)', 'CAM+RW'),
-              ('CAM+RW(affgt+seggt)', 'CAM+RW(seggt)'), ('CAM+RETAB+dual-branch', 'CAM+RETAB'))
+              ('CAM+RW(affgt+seggt)', 'CAM+RW(seggt)'), ('Fully Oracle', 'CAM+RETAB'), ('CAM+RETAB+dual-branch', 'CAM+RETAB'))   # each rung of RETAB's novel order, and the dual-branch row against its labels' row
 
 def demo_results(res:dict, # `run_pipeline`'s output
                 )->dict: # the results schema

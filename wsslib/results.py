@@ -231,7 +231,7 @@ def render_table(res:dict, # a results dict
                  table:str|None=None, # a sub-table (e.g. 'pseudo') instead of the main rows
                  fold=None, # one fold's values (row['folds'][fold]) instead of the mean over folds
                  names:dict|None=None, # column titles for metrics
-                 spread:bool=True, # add ± sd where a row has repeats
+                 spread:bool|str=True, # add ± sd where a row has repeats ('se': ± its standard error instead)
                  digits:int=1, # decimals of the percentages
                  transpose:bool=False, # one line per metric and one column per row (for many metrics and few rows)
                  corner:str='row', # the title of the first column
@@ -244,7 +244,7 @@ def render_table(res:dict, # a results dict
     names = names or {}
     def cell(r, m):
         row = src[r]; vals = row if fold is None else row['folds'].get(str(fold), {})
-        return _pct(vals.get(m), row['sd'].get(m) if spread and fold is None else None, digits)
+        return _pct(vals.get(m), row['se' if spread == 'se' else 'sd'].get(m) if spread and fold is None else None, digits)
     head, lines = (rows, metrics) if transpose else ([names.get(m, m) for m in metrics], rows)
     out = ['| ' + ' | '.join([corner] + list(head)) + ' |', '|---' * (len(head) + 1) + '|']
     for x in lines:
