@@ -24,7 +24,7 @@ from .data.voc import IGNORE, VOC, VOC_PALETTE, load_label, save_label
 from .data.folds import N_FOLDS, novel_classes, split_samples
 from .cam import CAMConfig, cam_path, load_cam
 from .boundary import boundary_path, load_boundary_map
-from .retab import METHODS as RETAB_ROWS, RETABConfig, _retab_finish, _retab_start, _retab_tasks, run_retab
+from .retab import METHODS as RETAB_ROWS, STAGE_COST, RETABConfig, _retab_finish, _retab_start, _retab_tasks, run_retab
 from .segment import DualBranchNet, SegConfig, evaluate_segmentation, load_segnet, n_workers, train_networks, train_segmentation
 _all_ = ['VOID_POLICIES', 'PipelineConfig']   # the config, declared in wsslib.config, is part of this module's API too
 
@@ -193,7 +193,7 @@ def run_fold(root, # the dataset folder
             return dict(val_names=val, val_fold=fold, root=root, out_dir=dirs[m, r], strong=gt(s_['strong']), weak=gt(s_['weak']), mode=s_['mode'], cfg=_net_cfg(seg_cfg, s_['mode'], len(names), seed + 1000 * r),
                         on_change='restart', fold=None if m in SHARED_METHODS else fold, init=init, progress=progress and w <= 1)
         after = (CHAIN_OF_METHOD[m],) if CHAIN_OF_METHOD[m] else ('cam_train',) if init and 'cam_train' in chains else ()   # the oracle: only CAM's classifier (its init)
-        return Task(train_eval, kwargs, after=after, cost=1.5,
+        return Task(train_eval, kwargs, after=after, cost=STAGE_COST['network'],
                     here=lambda kw: (Path(kw['out_dir'])/'train.json').exists() and (Path(kw['out_dir'])/'model.pth').exists())   # a finished network: its record, read here
     from wsslib.pipeline import _train_and_evaluate as train_eval                         # by module path, so spawned workers can import it (also from a notebook)
     nets = {(m, r): job(m, r) for m, r in runs}

@@ -22,7 +22,7 @@ from .data.folds import N_FOLDS, novel_classes, split_samples
 from .metrics import confusion_matrix, iou_from_confusion, summarize_iou
 from .data.transforms import normalize_image
 from .cam import CAMConfig, add_background, cam_path, load_cam, run_cam
-from .affinity import (AffinityConfig, AffinityNet, _pool_labels, affinity_label_map, infer_walk, load_affinity_net,
+from .affinity import (AffinityConfig, AffinityNet, _pool_labels, affinity_label_map, load_affinity_net,
                              neighbours, propagate, train_affinity)
 from .boundary import BoundaryConfig, boundary_path, load_boundary, load_boundary_map, run_boundary
 _all_ = ['RETABConfig']   # the config, declared in wsslib.config, is part of this module's API too
@@ -323,7 +323,7 @@ def _retab_start(root, out_dir, fold, seed, cfg, cam_dir, cache_dir, cam_cfg):
     cam_cfg = dataclasses.replace(cam_cfg or CAMConfig(), seed=seed) if run else None
     return dict(root=root, out=out, cache=cache, fold=fold, seed=seed, cfg=cfg, cam_dir=cam_dir, cam_cfg=cam_cfg, names=names, novel=novel, t0=time.perf_counter())
 
-STAGE_COST = {'cam_train': 0.6, 'cam': 0.9, 'boundary': 0.4, 'retab_chain': 1.0, 'psa_chain': 0.9, 'affgt_chain': 0.9}   # their lengths at the synthetic defaults, in ~100 s (the networks: 1.5)
+STAGE_COST = {'cam_train': 0.6, 'cam': 0.9, 'boundary': 0.4, 'retab_chain': 1.0, 'psa_chain': 0.9, 'affgt_chain': 0.9, 'network': 1.5}   # their lengths at the synthetic defaults, in ~100 s (network: each segmentation network of `wsslib demo`)
 
 def _retab_tasks(st:dict, progress:bool=False)->dict:
     "The stages as `run_tasks` tasks: CAM (training, then CAMs and CRF labels) beside the boundary net, then RETAB (needs both), PSA and affgt (each needs CAM)."
